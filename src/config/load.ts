@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { findGateway, GATEWAYS } from '../gateways/registry.js';
+import { flattenMessages, loadLocaleResources } from '../i18n/resources.js';
+import { SOURCE_LOCALE } from '../i18n/locales.js';
+import { demoConfigPath, publicDir } from '../paths.js';
+import { ConfigError, formatPath, friendlyErrors, problemsFromZod, type ConfigProblem } from './errors.js';
+import { portalFileSchema, type CampaignConfig, type PortalFile, type VenueConfig } from './schema.js';
+
+export interface Venue extends Omit<VenueConfig, 'gateway'> {
+  /** The venue's gateway settings, validated by that gateway's own schema. */
+  gateway: { kind: string } & Record<string, unknown>;
+}
+
+/** The validated campaign and venues, with defaults filled in. */
+export interface PortalConfig {
+  /** The file it came from, for logs. */
+  source: string;
+  campaign: CampaignConfig & { qrUrl: string };
+  portal: { defaultLandingUrl: string; reportingTimeZone: string };
+  admin: PortalFile['admin'];
+  venues: readonly Venue[];
+  venueById: ReadonlyMap<string, Venue>;
+}
+
+/** Reads, parses and validates a portal file; every problem is reported at once in a ConfigError. */
+export function loadPortalConfigFile(file: string | undefined): PortalConfig {
+  const source = file ?? demoConfigPath;
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (err) {
+    throw new ConfigError(source, [
+      {
+        where: 'PORTAL_CONFIG',
+        message: `cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      },
+    ]);
+  }
+  return parsePortalConfig(text, source);
+}
+
+export function parsePortalConfig(text: string, source = '(inline)'): PortalConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({
+        where: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'YAML',
+        message: `${e.message.split('\n')[0]} (fix the YAML syntax)`,
+      })),
+    );
+  }
+  return validatePortalConfig(doc.toJS() ?? {}, source);
+}
+
+export function validatePortalConfig(input: unknown, source = '(object)'): PortalConfig {
+  const parsed = portalFileSchema.safeParse(input, friendlyErrors);
+  if (!parsed.success) throw new ConfigError(source, problemsFromZod(parsed.error));
+  const file: PortalFile = parsed.data;
+  const problems: ConfigProblem[] = [];
+
+  const sourceKeys = new Set(flattenMessages(loadLocaleResources().get(SOURCE_LOCALE)!).map(([k]) => k));
+  file.campaign.steps.forEach((step, i) => {
+    if (step.text) {
+      if (!step.text.en)
+        problems.push({
+          where: `campaign.steps[${i}].text`,
+          message: 'must include "en", the fallback for other languages',
+        });
+    } else if (!sourceKeys.has(`steps.${step.id}`)) {
+      problems.push({
+        where: `campaign.steps[${i}].id`,
+        message: `"${step.id}" is not a built-in step (${[...sourceKeys]
+          .filter((k) => k.startsWith('steps.'))
+          .map((k) => k.slice(6))
+          .join(', ')}); give its wording in "text"`,
+      });
+    }
+  });
+  for (const [locale, overrides] of Object.entries(file.campaign.text)) {
+    for (const key of Object.keys(overrides ?? {})) {
+      if (!sourceKeys.has(key)) {
+        problems.push({ where: `campaign.text.${locale}.${key}`, message: 'is not a key of locales/en.json' });
+      }
+    }
+  }
+
+  const venues: Venue[] = file.venues.map((venue, i) => {
+    const where = (p: (string | number)[]) => formatPath(['venues', i, ...p]);
+    const gateway = findGateway(venue.gateway.kind);
+    let settings: Venue['gateway'] = venue.gateway;
+    if (!gateway) {
+      problems.push({
+        where: where(['gateway', 'kind']),
+        message: `unknown gateway "${venue.gateway.kind}"; use one of ${GATEWAYS.map((g) => g.id).join(', ')}`,
+      });
+    } else {
+      const result = gateway.settingsSchema.safeParse(venue.gateway, friendlyErrors);
+      if (result.success) settings = result.data as Venue['gateway'];
+      else problems.push(...problemsFromZod(result.error, `${where(['gateway'])}.`));
+    }
+    if (venue.branding.logo && !existsSync(path.join(publicDir, venue.branding.logo))) {
+      problems.push({
+        where: where(['branding', 'logo']),
+        message: `public/${venue.branding.logo} does not exist; put the file under public/ or remove the setting`,
+      });
+    }
+    return { ...venue, gateway: settings };
+  });
+
+  file.admin.tokens.forEach((token, i) => {
+    if (typeof token.scope !== 'object') return;
+    const known = 'venues' in token.scope ? new Set(venues.map((v) => v.id)) : new Set(venues.map((v) => v.province));
+    const list = 'venues' in token.scope ? token.scope.venues : token.scope.provinces;
+    for (const item of list) {
+      if (!known.has(item)) {
+        problems.push({
+          where: `admin.tokens[${i}].scope`,
+          message: `"${item}" is not a configured ${'venues' in token.scope ? 'venue' : 'province'}`,
+        });
+      }
+    }
+  });
+
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return {
+    source,
+    campaign: { ...file.campaign, qrUrl: file.campaign.qrUrl ?? file.campaign.webUrl },
+    portal: {
+      defaultLandingUrl: file.portal.defaultLandingUrl ?? file.campaign.webUrl,
+      reportingTimeZone: file.portal.reportingTimeZone,
+    },
+    admin: file.admin,
+    venues,
+    venueById: new Map(venues.map((v) => [v.id, v])),
+  };
+}

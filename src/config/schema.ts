@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { LOCALES, type Locale } from '../i18n/locales.js';
+import { AA_NORMAL_TEXT, contrastRatio, parseHexColor } from './contrast.js';
+
+export const VENUE_KINDS = ['airport', 'railway_station', 'bus_station', 'port', 'vehicle', 'other'] as const;
+export type VenueKind = (typeof VENUE_KINDS)[number];
+
+const slug = z
+  .string({ error: 'must be text' })
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
+    'must be a slug: lower-case letters, digits and hyphens, e.g. "noi-bai-airport"',
+  );
+
+const locale = z.enum(LOCALES, { error: `must be one of ${LOCALES.join(', ')}` });
+
+/** A string per locale, e.g. `{ vi: "Ga Hà Nội", en: "Hanoi Railway Station" }`. */
+const localizedText = z.partialRecord(locale, z.string().trim().min(1, 'must not be empty'));
+export type LocalizedText = z.infer<typeof localizedText>;
+
+function webUrl(schemes: readonly string[]) {
+  return z
+    .string({ error: 'must be a URL' })
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return schemes.includes(url.protocol) && url.hostname !== '' && !url.username && !url.password;
+        } catch {
+          return false;
+        }
+      },
+      { error: `must be an absolute ${schemes.map((s) => s.replace(':', '')).join(' or ')} URL without credentials` },
+    )
+    .transform((value) => new URL(value).href);
+}
+const httpUrl = webUrl(['http:', 'https:']);
+const httpsUrl = webUrl(['https:']);
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an IANA time zone such as "Asia/Ho_Chi_Minh"' },
+);
+
+const hexColor = z
+  .string()
+  .refine((c) => parseHexColor(c) !== undefined, { error: 'must be a hex colour such as "#0b5cad"' });
+
+const stepSchema = z.object({
+  /** Names the locale key `steps.<id>` unless `text` is given. */
+  id: slug,
+  /** Show this step only on these platforms (e.g. location permission is Android-only). */
+  platforms: z
+    .array(z.enum(['ios', 'android']))
+    .min(1)
+    .optional(),
+  /** Campaign-specific wording; must include `en` (the fallback for every other locale). */
+  text: localizedText.optional(),
+});
+export type StepConfig = z.infer<typeof stepSchema>;
+
+export const DEFAULT_STEPS: StepConfig[] = [
+  { id: 'install' },
+  { id: 'bluetooth' },
+  { id: 'location', platforms: ['android'] },
+  { id: 'notifications' },
+  { id: 'keepBluetooth' },
+];
+
+const campaignSchema = z.object({
+  id: slug,
+  appName: z.string().trim().min(1).max(40),
+  appStoreUrl: httpsUrl,
+  googlePlayUrl: httpsUrl,
+  /** For phones that are neither iOS nor Android, and the text under the QR code. */
+  webUrl: httpUrl,
+  /** What the QR code opens; defaults to `webUrl`. */
+  qrUrl: httpUrl.optional(),
+  steps: z
+    .array(
+      z.object({
+        ...stepSchema.shape,
+        id: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/, 'must be a step id such as "bluetooth"'),
+      }),
+    )
+    .min(1)
+    .default(DEFAULT_STEPS),
+  /**
+   * Overrides of any locale string for this campaign, e.g. `{ en: { "splash.lead": "…" } }`.
+   * Placeholders are the same as in `locales/en.json`.
+   */
+  text: z.partialRecord(locale, z.record(z.string(), z.string().min(1))).default({}),
+});
+export type CampaignConfig = z.infer<typeof campaignSchema>;
+
+const gatewaySchema = z
+  .object({ kind: z.string().min(1) })
+  .catchall(z.unknown())
+  .default({ kind: 'generic' });
+
+const brandingSchema = z
+  .object({
+    /** A file under `public/`, served by this server (never another host). */
+    logo: z
+      .string()
+      .regex(/^[a-zA-Z0-9_/.-]+\.(svg|png|webp|jpe?g)$/, 'must be a path under public/, e.g. "logos/venue.svg"')
+      .refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { error: 'must stay inside public/' })
+      .optional(),
+    /** Background of the primary button, with white text on it: must reach WCAG AA (4.5:1). */
+    primaryColor: hexColor.default('#0b5cad'),
+    /** An optional short venue message shown under the headline. */
+    message: localizedText.optional(),
+  })
+  .default({ primaryColor: '#0b5cad' })
+  .superRefine((b, ctx) => {
+    if (parseHexColor(b.primaryColor) === undefined) return;
+    const ratio = contrastRatio(b.primaryColor, '#ffffff');
+    if (ratio < AA_NORMAL_TEXT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['primaryColor'],
+        message: `white text on ${b.primaryColor} has contrast ${ratio.toFixed(2)}:1; WCAG AA needs ${AA_NORMAL_TEXT}:1, so choose a darker colour`,
+      });
+    }
+  });
+
+const venueSchema = z
+  .object({
+    id: slug,
+    name: localizedText,
+    kind: z.enum(VENUE_KINDS, { error: `must be one of ${VENUE_KINDS.join(', ')}` }),
+    province: slug,
+    timeZone: timeZone.default('Asia/Ho_Chi_Minh'),
+    languages: z
+      .array(locale)
+      .min(1)
+      .refine((l) => new Set(l).size === l.length, { error: 'must not list a language twice' })
+      .default([...LOCALES]),
+    defaultLanguage: locale.optional(),
+    branding: brandingSchema,
+    gateway: gatewaySchema,
+    /** Where "Continue" goes when the gateway gave no usable original URL. */
+    fallbackUrl: httpUrl,
+  })
+  .superRefine((v, ctx) => {
+    if (v.defaultLanguage && !v.languages.includes(v.defaultLanguage)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultLanguage'],
+        message: `"${v.defaultLanguage}" is not in this venue's languages (${v.languages.join(', ')})`,
+      });
+    }
+  })
+  .transform((v) => {
+    const defaultLanguage: Locale = v.defaultLanguage ?? (v.languages.includes('vi') ? 'vi' : v.languages[0]!);
+    return { ...v, defaultLanguage };
+  })
+  .superRefine((v, ctx) => {
+    if (!v.name[v.defaultLanguage] && !v.name.en) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: `give at least the name in the default language (${v.defaultLanguage}) or in en`,
+      });
+    }
+  });
+export type VenueConfig = z.infer<typeof venueSchema>;
+export type GatewayConfig = VenueConfig['gateway'];
+
+/**
+ * An admin API/dashboard token: only its SHA-256 is configured (`bluezone-portal token` prints a new
+ * token and its hash). Scope: everything, some provinces, or some venues.
+ */
+const adminTokenSchema = z.object({
+  name: z.string().trim().min(1).max(64),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the token (see `bluezone-portal token`)'),
+  scope: z
+    .union(
+      [
+        z.literal('all'),
+        z.object({ provinces: z.array(slug).min(1) }).strict(),
+        z.object({ venues: z.array(slug).min(1) }).strict(),
+      ],
+      { error: 'must be "all", { provinces: [...] } or { venues: [...] }' },
+    )
+    .default('all'),
+});
+export type AdminTokenConfig = z.infer<typeof adminTokenSchema>;
+
+export const portalFileSchema = z
+  .object({
+    version: z.literal(1, { error: 'must be 1 (the file format version)' }).default(1),
+    campaign: campaignSchema,
+    portal: z
+      .object({
+        /** Where a traveler is sent on when the venue is unknown and no original URL is usable. */
+        defaultLandingUrl: httpUrl.optional(),
+        /** Time zone of the admin statistics' days and hours. */
+        reportingTimeZone: timeZone.default('Asia/Ho_Chi_Minh'),
+      })
+      .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh' }),
+    venues: z.array(venueSchema).min(1, 'list at least one venue'),
+    admin: z.object({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, number>();
+    file.venues.forEach((v, i) => {
+      const first = seen.get(v.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['venues', i, 'id'],
+          message: `"${v.id}" is already used by venues[${first}]; venue ids must be unique`,
+        });
+      } else seen.set(v.id, i);
+    });
+  });
+
+export type PortalFile = z.infer<typeof portalFileSchema>;

@@ -1,0 +1,127 @@
+import type { PortalConfig } from '../config/load.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { CounterField, CounterKey, MarkKind } from '../store/store.js';
+import { localTimeIn, type Clock } from './clock.js';
+import { exclusionReason, type ExclusionReason, type RequestFacts } from './exclusion.js';
+import type { Recorder } from './recorder.js';
+import type { SaltKeeper } from './salts.js';
+import { visitorHash, type TokenSigner, type VisitClaims } from './visit-token.js';
+
+/** A beacon must arrive soon after its page was rendered; a later one is a replay. */
+export const BEACON_MAX_AGE_MS = 10 * 60_000;
+/** Store clicks and continues count within the dedupe window of the page they came from. */
+export const ACTION_MAX_AGE_MS = 30 * 60_000;
+
+export interface VisitContext {
+  venueId: string;
+  locale: string;
+  platform: string;
+  gateway: string;
+  source: 'page' | 'card';
+  /** The gateway's client MAC when given, else `<ip>\0<user agent>`. Used for one HMAC, then dropped. */
+  identity: string;
+}
+
+export type CountOutcome =
+  { counted: true; claims: VisitClaims } | { counted: false; reason: ExclusionReason; claims?: VisitClaims };
+
+export interface CountingDeps {
+  config: () => PortalConfig;
+  recorder: Recorder;
+  salts: SaltKeeper;
+  signer: TokenSigner;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+const FIELD: Record<MarkKind, CounterField> = {
+  impression: 'impressions',
+  click: 'storeClicks',
+  continue: 'continues',
+};
+
+/**
+ * Counting as the HTTP layer sees it: issue a signed visit token when a page is rendered, and count
+ * the beacon, store click or continue that presents it. Excluded requests are counted in the metrics.
+ */
+export function createCounting(deps: CountingDeps) {
+  const localTime = () => localTimeIn(deps.config().portal.reportingTimeZone);
+  let timeOf = localTime();
+  let timeZone = deps.config().portal.reportingTimeZone;
+  const now = () => {
+    const tz = deps.config().portal.reportingTimeZone;
+    if (tz !== timeZone) {
+      timeZone = tz;
+      timeOf = localTime();
+    }
+    const ms = deps.clock.now();
+    return { ms, ...timeOf(ms) };
+  };
+
+  function keyFor(claims: VisitClaims, hour: string): CounterKey | undefined {
+    const venue = deps.config().venueById.get(claims.v);
+    if (!venue) return undefined;
+    return {
+      hour,
+      venue: venue.id,
+      province: venue.province,
+      kind: venue.kind,
+      campaign: claims.c,
+      locale: claims.l,
+      platform: claims.p,
+      gateway: claims.g,
+      source: claims.s,
+    };
+  }
+
+  function excluded(reason: ExclusionReason, claims?: VisitClaims): CountOutcome {
+    deps.metrics.eventsExcluded.inc({ reason });
+    return { counted: false, reason, claims };
+  }
+
+  function count(kind: MarkKind, token: string | undefined, venueId: string, facts: RequestFacts): CountOutcome {
+    const t = now();
+    const check = deps.signer.verify(token, t.ms, kind === 'impression' ? BEACON_MAX_AGE_MS : ACTION_MAX_AGE_MS);
+    if (!check.ok) return excluded(check.reason);
+    const { claims } = check;
+    if (claims.v !== venueId) return excluded('venue_mismatch');
+    const reason = exclusionReason(facts);
+    if (reason) return excluded(reason, claims);
+    const key = keyFor(claims, t.hour);
+    if (!key) return excluded('venue_mismatch', claims);
+    deps.recorder.recordMarked({ day: claims.d, visitor: claims.h, kind, at: t.ms, key, field: FIELD[kind] });
+    return { counted: true, claims };
+  }
+
+  return {
+    /** A signed token for a page being rendered now. */
+    issue(ctx: VisitContext): string {
+      const t = now();
+      const salt = deps.salts.saltFor(t.day);
+      return deps.signer.sign({
+        v: ctx.venueId,
+        l: ctx.locale,
+        p: ctx.platform,
+        g: ctx.gateway,
+        c: deps.config().campaign.id,
+        s: ctx.source,
+        d: t.day,
+        h: visitorHash(salt, ctx.venueId, ctx.identity),
+        t: t.ms,
+      });
+    },
+    impression: (token: string | undefined, venueId: string, facts: RequestFacts) =>
+      count('impression', token, venueId, facts),
+    storeClick: (token: string | undefined, venueId: string, facts: RequestFacts) =>
+      count('click', token, venueId, facts),
+    continued: (token: string | undefined, venueId: string, facts: RequestFacts) =>
+      count('continue', token, venueId, facts),
+    /** A gateway grant's outcome, with the dimensions of the visit it belongs to. */
+    grantOutcome(claims: VisitClaims, ok: boolean): void {
+      const key = keyFor(claims, now().hour);
+      if (key) deps.recorder.recordCounter(key, ok ? 'grantsOk' : 'grantsFailed');
+    },
+  };
+}
+
+export type Counting = ReturnType<typeof createCounting>;

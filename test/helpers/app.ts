@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+import { createApp, type AppDeps } from '../../src/app.js';
+import { loadPortalConfigFile, validatePortalConfig, type PortalConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log/logger.js';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { demoConfigPath } from '../../src/paths.js';
+
+/** The shipped demo configuration, as the tests' standard fixture. */
+export function demoConfig(): PortalConfig {
+  return loadPortalConfigFile(undefined);
+}
+
+/** The demo file as a plain object, for tests that change one setting. */
+export function demoObject(): Record<string, any> {
+  return parse(readFileSync(demoConfigPath, 'utf8')) as Record<string, any>;
+}
+
+export function configFrom(object: unknown): PortalConfig {
+  return validatePortalConfig(object, 'test');
+}
+
+/** A logger that keeps every line in memory, so tests can read what was logged. */
+export function memoryLogger(level = 'info') {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { logger: createLogger(level, stream), lines };
+}
+
+export function testApp(overrides: Partial<AppDeps> = {}) {
+  const { logger, lines } = memoryLogger();
+  const portal = createApp({ config: demoConfig(), logger, ...overrides });
+  return { ...portal, logLines: lines };
+}
+
+export const UA = {
+  iosSafari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  iosCaptive:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+  ipadOs:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  androidChrome:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.113 Mobile Safari/537.36',
+  androidWebView:
+    'Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36',
+  windows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80',
+  macChrome:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+} as const;
