@@ -1,7 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { PortalConfig } from './config/load.js';
+import { systemClock, type Clock } from './counting/clock.js';
+import { createCounting, type Counting } from './counting/counting.js';
+import { runMaintenance, scheduleMaintenance } from './counting/maintenance.js';
+import { DEFAULT_RECORDER_OPTIONS, Recorder, type RecorderOptions } from './counting/recorder.js';
+import { SaltKeeper } from './counting/salts.js';
+import { createTokenSigner } from './counting/visit-token.js';
 import { checkRegistry } from './gateways/registry.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { countingRoutes } from './http/counting-routes.js';
+import { grantRoutes } from './http/grant-routes.js';
+import { createGrantCodec } from './http/grant-state.js';
 import { AppError, toAppError } from './http/errors.js';
 import { healthRoutes, type Readiness } from './http/health.js';
 import { buildRuntime, type RuntimeRef } from './http/runtime.js';
@@ -9,20 +20,42 @@ import { securityHeaders } from './http/security.js';
 import { renderNotice, travelerRoutes } from './http/traveler-routes.js';
 import { compileViews } from './http/views.js';
 import type { Logger } from './log/logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { publicDir } from './paths.js';
+import type { Store } from './store/store.js';
 
 export interface AppDeps {
   config: PortalConfig;
   logger: Logger;
+  /** Where counts go; tests pass an in-memory SQLite store. */
+  store: Store;
+  clock?: Clock;
+  /** Key of visit tokens and admin sessions; shared by a fleet. Random per process when absent. */
+  secret?: Buffer;
+  metrics?: Metrics;
+  recorder?: Partial<RecorderOptions>;
+  /** Days of hourly statistics kept. */
+  retentionHourlyDays?: number;
   /** Express's `trust proxy`; false unless the operator configured TRUST_PROXY. */
   trustProxy?: boolean | number | string[];
   readiness?: Readiness;
+  /** Plain full-scope admin tokens (ADMIN_TOKEN, or one generated for this run). */
+  extraAdminTokens?: string[];
+  /** Serve /metrics on this app behind an admin token (true unless METRICS_PORT is set). */
+  metricsOnMainApp?: boolean;
 }
 
 export interface PortalApp {
   app: Express;
+  counting: Counting;
+  recorder: Recorder;
+  metrics: Metrics;
+  /** Prepares the daily salts and starts the periodic writes and maintenance. */
+  start(): Promise<void>;
   /** Swap in a new validated configuration; requests in flight finish on the old one. */
   reload(config: PortalConfig): void;
+  /** Stops the timers and writes every pending count (until `deadline`, epoch ms). Returns events not written. */
+  close(deadline?: number): Promise<number>;
 }
 
 function lastResortPage(landing: string): string {
@@ -30,22 +63,18 @@ function lastResortPage(landing: string): string {
   return `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Wi-Fi</title><p><a href="${href}">Tiếp tục vào Internet · Continue to the internet</a></p></html>`;
 }
 
-/** Access log without any client identity: method, route, status and duration only. */
-function accessLog(logger: Logger): RequestHandler {
+/** Access log and request metrics, without any client identity: method, route, status, duration. */
+function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      if (!logger.isLevelEnabled('info')) return;
-      const route = (req.route as { path?: string } | undefined)?.path;
-      logger.info(
-        {
-          method: req.method,
-          route: route ?? 'unmatched',
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - start) / 1e6,
-        },
-        'request',
-      );
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.httpRequests.inc({ route, method: req.method, status: `${Math.floor(res.statusCode / 100)}xx` });
+      metrics.httpDuration.observe({ route }, seconds);
+      if (logger.isLevelEnabled('info')) {
+        logger.info({ method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, 'request');
+      }
     });
     next();
   };
@@ -53,26 +82,60 @@ function accessLog(logger: Logger): RequestHandler {
 
 /**
  * Builds the Express app (house style 2): it never listens. The entry point (`server.ts`) reads the
- * configuration, listens and handles signals; tests call this directly.
+ * settings, opens the store, listens and handles signals; tests call this directly.
  */
 export function createApp(deps: AppDeps): PortalApp {
   checkRegistry();
   const ref: RuntimeRef = { current: buildRuntime(deps.config) };
   const views = compileViews();
   const log = deps.logger.child({ category: 'http' });
+  const clock = deps.clock ?? systemClock;
+  const metrics = deps.metrics ?? createMetrics();
   const readiness = deps.readiness ?? { ready: () => true };
+  const countLog = deps.logger.child({ category: 'counting' });
+  const secret = deps.secret ?? randomBytes(32);
+  const codec = createGrantCodec(secret);
+  const recorder = new Recorder(deps.store, metrics, countLog, { ...DEFAULT_RECORDER_OPTIONS, ...deps.recorder });
+  const salts = new SaltKeeper(deps.store, countLog);
+  const counting = createCounting({
+    config: () => ref.current.config,
+    recorder,
+    salts,
+    signer: createTokenSigner(secret),
+    clock,
+    metrics,
+  });
+  const maintenance = {
+    timeZone: () => ref.current.config.portal.reportingTimeZone,
+    retentionHourlyDays: deps.retentionHourlyDays ?? 90,
+  };
+  let stopMaintenance: (() => void) | undefined;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
 
-  app.use(accessLog(log));
+  app.use(accessLog(log, metrics));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   app.use(compression({ threshold: 1024 }));
   app.use('/public', express.static(publicDir, { index: false, maxAge: '1d', fallthrough: false }));
-  app.use(travelerRoutes(ref, views));
+  app.use(
+    adminRoutes({
+      ref,
+      store: deps.store,
+      metrics,
+      secret,
+      clock,
+      logger: deps.logger,
+      extraTokens: deps.extraAdminTokens,
+      metricsOnMainApp: deps.metricsOnMainApp ?? true,
+    }),
+  );
+  app.use(travelerRoutes({ ref, views, counting, codec, clock }));
+  app.use(countingRoutes(counting));
+  app.use(grantRoutes({ ref, views, counting, codec, clock, metrics, logger: deps.logger }));
 
   const notFound: RequestHandler = (req, res) => {
     renderNotice(ref, views, req, res, new AppError(404, 'venue_not_found', 'notFound.body'));
@@ -96,8 +159,22 @@ export function createApp(deps: AppDeps): PortalApp {
 
   return {
     app,
+    counting,
+    recorder,
+    metrics,
+    async start() {
+      await runMaintenance(deps.store, salts, clock, maintenance).catch((err: unknown) =>
+        countLog.warn({ err: (err as Error).message }, 'first maintenance failed; travelers are served, counts wait'),
+      );
+      recorder.start();
+      stopMaintenance = scheduleMaintenance(deps.store, salts, clock, maintenance, countLog);
+    },
     reload(config) {
       ref.current = buildRuntime(config);
+    },
+    async close(deadline = Date.now() + 10_000) {
+      stopMaintenance?.();
+      return recorder.close(deadline);
     },
   };
 }

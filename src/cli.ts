@@ -2,6 +2,7 @@
 import { ConfigError } from './config/errors.js';
 import { loadEnv } from './config/env.js';
 import { loadPortalConfigFile } from './config/load.js';
+import { newToken, tokenInstructions } from './admin/tokens.js';
 import { startPortal } from './server.js';
 
 const usage = `Usage: bluezone-portal <command>
@@ -9,6 +10,7 @@ const usage = `Usage: bluezone-portal <command>
 Commands:
   serve                 start the portal (settings from the environment; see README)
   check-config [file]   validate a venue/campaign file (default: PORTAL_CONFIG or the demo); exit 1 on problems
+  token [name]          create an admin token: prints it once, with its SHA-256 and the config snippet
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +26,9 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${config.source}: OK (${config.venues.length} venues, campaign ${config.campaign.id})\n`);
         return 0;
       }
+      case 'token':
+        process.stdout.write(tokenInstructions(newToken(), rest[0]));
+        return 0;
       case 'help':
       case '--help':
       case '-h':

@@ -1,22 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { ensureSomeToken } from './admin/tokens.js';
+import { createApp, type PortalApp } from './app.js';
+import { metricsApp } from './http/admin-routes.js';
 import { loadEnv, type Env } from './config/env.js';
 import { loadPortalConfigFile } from './config/load.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { openStore, redactUrl } from './store/open.js';
+import type { Store } from './store/store.js';
 
 export interface RunningPortal {
   server: Server;
+  portal: PortalApp;
+  store: Store;
   logger: Logger;
-  /** Stops accepting, lets requests in flight finish, then resolves. */
+  /** Stops accepting, lets requests in flight finish, writes every pending count, closes the store. */
   shutdown(reason: string): Promise<void>;
 }
 
 /** How long requests in flight may take to finish after SIGTERM before sockets are closed. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long pending counts may take to be written at shutdown (the database may be slow). */
+const FLUSH_GRACE_MS = 15_000;
 
 /**
- * The entry point's work: read settings, build the app, listen, and shut down cleanly on
- * SIGTERM/SIGINT. Configuration errors propagate as ConfigError (the CLI prints them and exits 1).
+ * The entry point's work: read settings, open the store, build the app, listen, and shut down
+ * cleanly on SIGTERM/SIGINT. Configuration errors propagate as ConfigError (the CLI prints them and
+ * exits 1).
  */
 export async function startPortal(
   env: Env = loadEnv(),
@@ -24,15 +34,37 @@ export async function startPortal(
 ): Promise<RunningPortal> {
   const logger = createLogger(env.LOG_LEVEL);
   const config = loadPortalConfigFile(env.PORTAL_CONFIG);
+  const store = await openStore(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  await store.migrate();
+  logger.info({ category: 'store', engine: store.engine, url: redactUrl(env.DATABASE_URL) }, 'store ready');
+  if (!env.PORTAL_SECRET) {
+    logger.warn(
+      { category: 'server' },
+      'PORTAL_SECRET is not set: using a random key, so visit tokens die with this process; set it (the same on every instance of a fleet)',
+    );
+  }
+  // With no admin token configured (the demo), one is made for this run and printed once.
+  const generated = ensureSomeToken(config, env.ADMIN_TOKEN);
+  if (generated) process.stderr.write(`No admin token is configured; the admin token for this run is: ${generated}\n`);
+  const metricsOnMainApp = env.METRICS_PORT === undefined;
   let accepting = true;
-  const { app } = createApp({
+  const portal = createApp({
     config,
     logger,
+    store,
+    extraAdminTokens: [env.ADMIN_TOKEN, generated].filter((t): t is string => !!t),
+    metricsOnMainApp,
+    secret: env.PORTAL_SECRET ? Buffer.from(env.PORTAL_SECRET) : randomBytes(32),
     trustProxy: env.TRUST_PROXY,
+    retentionHourlyDays: env.RETENTION_HOURLY_DAYS,
+    recorder: { flushIntervalMs: env.FLUSH_INTERVAL_MS, maxBuffered: env.MAX_BUFFERED_EVENTS },
     readiness: { ready: () => accepting },
   });
+  await portal.start();
 
-  const server = app.listen(env.PORT, env.HOST);
+  const metricsServer =
+    env.METRICS_PORT === undefined ? undefined : metricsApp(portal.metrics).listen(env.METRICS_PORT, env.METRICS_HOST);
+  const server = portal.app.listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -48,18 +80,25 @@ export async function startPortal(
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= (async () => {
       accepting = false;
       logger.info({ category: 'server', reason }, 'shutting down: no new connections, finishing requests');
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
-        logger.info({ category: 'server' }, 'shut down cleanly');
-        resolve();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
-      server.closeIdleConnections();
-    });
+      metricsServer?.close();
+      const lost = await portal.close(Date.now() + FLUSH_GRACE_MS);
+      if (lost > 0) logger.error({ category: 'counting', lost }, 'could not write every pending count before exit');
+      else logger.info({ category: 'counting' }, 'all counts written');
+      await store.close().catch(() => undefined);
+      logger.info({ category: 'server' }, 'shut down cleanly');
+    })();
     return closing;
   };
 
@@ -73,5 +112,5 @@ export async function startPortal(
       });
     }
   }
-  return { server, logger, shutdown };
+  return { server, portal, store, logger, shutdown };
 }

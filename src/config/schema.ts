@@ -146,6 +146,23 @@ const venueSchema = z
     defaultLanguage: locale.optional(),
     branding: brandingSchema,
     gateway: gatewaySchema,
+    /** Session limits, applied by gateways that take them at grant time (UniFi, Omada, openNDS L3…). */
+    session: z
+      .object({
+        minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60 * 24 * 30)
+          .optional(),
+        upKbps: z.number().int().min(1).optional(),
+        downKbps: z.number().int().min(1).optional(),
+        dataMB: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** How long a server-side grant (a controller call) may take before the traveler gets the retry page. */
+    grantTimeoutMs: z.number().int().min(500).max(30_000).default(5000),
     /** Where "Continue" goes when the gateway gave no usable original URL. */
     fallbackUrl: httpUrl,
   })

@@ -17,7 +17,8 @@ export interface VisitContext {
   locale: string;
   platform: string;
   gateway: string;
-  source: 'page' | 'card';
+  /** Where the prompt was shown: the splash page, the embeddable card, or the post-login info page. */
+  source: 'page' | 'card' | 'info';
   /** The gateway's client MAC when given, else `<ip>\0<user agent>`. Used for one HMAC, then dropped. */
   identity: string;
 }

@@ -1,7 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Batch, CounterDelta, CounterField, CounterKey, MarkedEvent, Store } from '../store/store.js';
-import type { Clock } from './clock.js';
 
 export interface RecorderOptions {
   /** Longest time an event waits in memory before a write is attempted. */
@@ -41,15 +40,20 @@ export class Recorder {
   private readonly marked = new Map<string, MarkedEvent[]>();
   private readonly counters = new Map<string, { key: CounterKey; delta: Partial<CounterDelta> }>();
   private buffered = 0;
+  /** Events of the batch being written. */
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
   private nextAttemptAt = 0;
   private closed = false;
 
+  /**
+   * Retry backoff and shutdown deadlines use real time; the injected clock is business time and is
+   * not needed here (events carry their own times).
+   */
   constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: RecorderOptions = DEFAULT_RECORDER_OPTIONS,
@@ -61,9 +65,9 @@ export class Recorder {
     this.timer.unref();
   }
 
-  /** Events waiting in memory. */
+  /** Events not yet written: waiting in memory or in the batch being written. */
   get depth(): number {
-    return this.buffered;
+    return this.buffered + this.inFlight;
   }
 
   private admit(): boolean {
@@ -149,8 +153,9 @@ export class Recorder {
   flush(force = false): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.buffered === 0) return Promise.resolve();
-    if (!force && this.clock.now() < this.nextAttemptAt) return Promise.resolve();
+    if (!force && Date.now() < this.nextAttemptAt) return Promise.resolve();
     const batch = this.takeBatch();
+    this.inFlight = batch.marked.length + batch.counters.length;
     const end = this.metrics.flushDuration.startTimer();
     this.flushing = this.store
       .applyBatch(batch, this.options.dedupeWindowMs)
@@ -167,7 +172,7 @@ export class Recorder {
         this.restore(batch);
         this.failures++;
         const backoff = Math.min(this.options.maxBackoffMs, this.options.flushIntervalMs * 2 ** this.failures);
-        this.nextAttemptAt = this.clock.now() + backoff;
+        this.nextAttemptAt = Date.now() + backoff;
         this.metrics.flushFailures.inc();
         this.logger.warn(
           { err: (err as Error).message, pending: this.buffered, retryInMs: backoff },
@@ -176,6 +181,7 @@ export class Recorder {
       })
       .finally(() => {
         this.flushing = undefined;
+        this.inFlight = 0;
         this.metrics.bufferDepth.set(this.buffered);
       });
     return this.flushing;
@@ -189,10 +195,10 @@ export class Recorder {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    while (this.buffered > 0 && this.clock.now() < deadline) {
+    while (this.depth > 0 && Date.now() < deadline) {
       await this.flush(true);
       if (this.failures > 0 && this.buffered > 0) {
-        await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - this.clock.now()))));
+        await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - Date.now()))));
       }
     }
     if (this.flushing) await this.flushing;

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { createSignedCodec } from '../crypto/signed-token.js';
 
 /**
  * What the page knew when it was rendered, carried (signed) to the beacon, the store links and the
@@ -27,40 +28,21 @@ export interface VisitClaims {
 
 export type TokenCheck = { ok: true; claims: VisitClaims } | { ok: false; reason: 'forged' | 'expired' };
 
-const SIG_BYTES = 16;
+const FIELDS = ['v', 'l', 'p', 'g', 'c', 's', 'd', 'h'] as const;
 
-/**
- * HMAC-SHA256-signed, expiring visit tokens: `<base64url(json)>.<base64url(mac)>`. A random nonce
- * makes every token distinct. The key is PORTAL_SECRET (shared by a fleet) or a random per-process key.
- */
+/** Signs and verifies visit tokens with PORTAL_SECRET (shared by a fleet) or a per-process key. */
 export function createTokenSigner(secret: Buffer) {
-  const mac = (data: string) => createHmac('sha256', secret).update(data).digest().subarray(0, SIG_BYTES);
+  const codec = createSignedCodec<VisitClaims>(secret, 'visit', 1024);
   return {
-    sign(claims: VisitClaims): string {
-      const body = Buffer.from(JSON.stringify({ ...claims, n: randomBytes(6).toString('base64url') })).toString(
-        'base64url',
-      );
-      return `${body}.${mac(body).toString('base64url')}`;
-    },
-    /** Checks signature, shape and age (`maxAgeMs`; a minute of clock skew is tolerated). */
+    sign: (claims: VisitClaims): string => codec.sign(claims, claims.t),
     verify(token: string | undefined, now: number, maxAgeMs: number): TokenCheck {
-      if (!token || token.length > 1024) return { ok: false, reason: 'forged' };
-      const dot = token.indexOf('.');
-      if (dot <= 0) return { ok: false, reason: 'forged' };
-      const body = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1), 'base64url');
-      if (given.length !== SIG_BYTES || !timingSafeEqual(given, mac(body))) return { ok: false, reason: 'forged' };
-      let claims: VisitClaims;
-      try {
-        claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as VisitClaims;
-      } catch {
+      const result = codec.verify(token, now, maxAgeMs);
+      if (!result.ok) return result;
+      const claims = result.value;
+      if (typeof claims !== 'object' || claims === null || !FIELDS.every((f) => typeof claims[f] === 'string')) {
         return { ok: false, reason: 'forged' };
       }
-      const fields = [claims.v, claims.l, claims.p, claims.g, claims.c, claims.s, claims.d, claims.h];
-      if (!fields.every((f) => typeof f === 'string') || typeof claims.t !== 'number')
-        return { ok: false, reason: 'forged' };
-      if (claims.t > now + 60_000 || now - claims.t > maxAgeMs) return { ok: false, reason: 'expired' };
-      return { ok: true, claims };
+      return { ok: true, claims: { ...claims, t: result.issuedAt } };
     },
   };
 }

@@ -23,3 +23,45 @@ export function normalizeIp(value: string | undefined): string | undefined {
 export function safeOriginalUrl(value: string | undefined): string | undefined {
   return value !== undefined && isSafeHttpUrl(value) ? new URL(value).href : undefined;
 }
+
+function ipv4(host: string): number[] | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!m) return undefined;
+  const octets = m.slice(1).map(Number);
+  return octets.every((o) => o <= 255) ? octets : undefined;
+}
+
+/** RFC 1918, link-local and CGNAT (RFC 6598) addresses, where gateways live. */
+export function isPrivateIPv4(host: string): boolean {
+  const o = ipv4(host);
+  if (!o) return false;
+  const [a, b] = o as [number, number, number, number];
+  return (
+    a === 10 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/**
+ * The URL when it is an http(s) URL on a host the venue allows for grants: a host listed in
+ * `allowedHosts` (`name` or `name:port`), or, when the list is empty, a private IPv4 address (where
+ * gateways live). Anything else is refused, so a forged redirect can never aim a grant elsewhere.
+ */
+export function allowedGatewayUrl(value: string | undefined, allowedHosts: readonly string[]): URL | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (!value || value.length > 2048 || /[\u0000-\u0020\\]/.test(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return undefined;
+  const hostPort = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+  if (allowedHosts.length > 0)
+    return allowedHosts.includes(hostPort) || allowedHosts.includes(url.hostname) ? url : undefined;
+  return isPrivateIPv4(url.hostname) ? url : undefined;
+}

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 
-/** Query parameters as the gateway sent them: one string per name (repeated names keep the first). */
+/**
+ * Query parameters as the gateway sent them: one string per name (repeated names keep the first), in
+ * the order received (CoovaChilli's `md` covers the URL in its own order).
+ */
 export type QueryParams = Readonly<Record<string, string>>;
 
 /**
@@ -16,9 +19,20 @@ export interface ClientContext {
   originalUrl?: string;
 }
 
+/** What a gateway needs at grant time, carried from the page to the grant inside a signed, expiring token. */
+export type GrantState = Readonly<Record<string, string>>;
+
+export type Arrival =
+  | { ok: true; client: ClientContext; state: GrantState }
+  /**
+   * The redirect is unusable: `tampered` when its integrity check failed (a wrong `md`, an
+   * undecryptable `fas`), `invalid` when a required parameter is missing or points at a host the
+   * venue does not allow. The traveler gets a page that says so and still offers a way on.
+   */
+  | { ok: false; reason: 'tampered' | 'invalid'; detail: string };
+
 /**
- * The "Continue to the internet" control: the page renders it as a link (GET) or a form (POST) with
- * these hidden fields, so that each gateway decides where the traveler's browser goes and with what.
+ * How a link or form on a page is rendered: a link (GET) or a form (POST) with hidden fields.
  */
 export interface ContinueControl {
   method: 'GET' | 'POST';
@@ -27,14 +41,78 @@ export interface ContinueControl {
   fields: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
-export interface ContinueInput<S> {
-  client: ClientContext;
+/** What the traveler's browser does after the tap, once the portal has counted it. */
+export type GrantStep =
+  /** Follow a redirect (303) to this URL: a gateway grant URL (client-side GET), or the landing page. */
+  | { kind: 'redirect'; url: string }
+  /** Submit this form to the gateway (client-side POST); the portal renders it with a Continue button. */
+  | { kind: 'form'; form: ContinueControl & { method: 'POST' } }
+  /**
+   * Show a page that contains `text` (gateways that authorize when they see a configured string in
+   * the page, e.g. Aruba Instant's "authentication text"), with a link on to `landing`.
+   */
+  | { kind: 'text'; text: string; landing: string };
+
+/** Thrown by `grant` when a server-side grant fails; the traveler gets the localized retry page. */
+export class GrantError extends Error {
+  readonly reason: 'timeout' | 'unreachable' | 'rejected';
+  constructor(reason: GrantError['reason'], message: string) {
+    super(message);
+    this.name = 'GrantError';
+    this.reason = reason;
+  }
+}
+
+/** Minimal HTTP client given to server-side adapters: bounded by the grant's timeout, cookie-aware. */
+export interface GrantHttp {
+  request(input: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers?: Record<string, string>;
+    /** Sent as JSON when an object, as is when a string. */
+    body?: unknown;
+  }): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+    json<T = unknown>(): T;
+  }>;
+}
+
+export interface GrantInput<S> {
   settings: S;
-  /** The venue's page, e.g. `/wifi/v/ga-ha-noi`, so that controls work under any mount point. */
-  venuePath: string;
-  locale: string;
-  /** The gateway's own query parameters, to be carried to the grant. */
-  query: QueryParams;
+  state: GrantState;
+  /** Where the traveler should end up: the store page (install) or the original URL / fallback (continue). */
+  landing: string;
+  /** The venue's session settings, for gateways that take them at grant time. */
+  session: SessionSettings;
+  /** For server-side grants; already bounded by the venue's grant timeout. */
+  http: GrantHttp;
+}
+
+/** Per-venue session limits, mapped by each gateway where it supports them. */
+export interface SessionSettings {
+  minutes?: number;
+  /** Upload rate limit, kbit/s. */
+  upKbps?: number;
+  /** Download rate limit, kbit/s. */
+  downKbps?: number;
+  /** Data cap, megabytes. */
+  dataMB?: number;
+}
+
+/**
+ * An arrival path of the gateway's own, for gateways whose redirect target path is fixed (UniFi
+ * sends travelers to `/guest/s/<site>/`). The HTTP layer serves it like `/v/:venueId`.
+ */
+export interface ArrivalRoute {
+  /** An Express path, e.g. `/guest/s/:site/`. */
+  path: string;
+  /** Which venue the arrival is for, among the venues that use this gateway. */
+  venueFor(
+    params: Readonly<Record<string, string>>,
+    venues: ReadonlyArray<{ id: string; gateway: Record<string, unknown> }>,
+  ): string | undefined;
 }
 
 /**
@@ -46,13 +124,21 @@ export interface Gateway<S = unknown> {
   readonly id: string;
   /** Shown in logs and docs. */
   readonly displayName: string;
-  /** Validates the venue's `gateway` settings once, at config load. */
+  /** Validates the venue's `gateway` settings once, at config load; must include `kind: <id>`. */
   readonly settingsSchema: z.ZodType<S>;
   /**
-   * Reads the arrival redirect into a client context. Must not throw on hostile input: anything
-   * unusable is left out.
+   * Reads (and where the gateway signs or encrypts it, verifies) the arrival redirect. Must never
+   * throw on hostile input, and must only accept grant targets on hosts the settings allow.
    */
-  parseArrival(query: QueryParams, settings: S): ClientContext;
-  /** Describes the continue control for the rendered page. */
-  continueControl(input: ContinueInput<S>): ContinueControl;
+  parseArrival(query: QueryParams, settings: S): Arrival;
+  /**
+   * Grants access. Client-side gateways return the URL or form the browser must follow (with
+   * `landing` as the gateway's own redirect target where it has one); server-side gateways call
+   * their controller through `input.http` and return a redirect to `landing`, or throw GrantError.
+   */
+  grant(input: GrantInput<S>): Promise<GrantStep>;
+  /** True when `grant` calls a controller, so that its outcome is known and counted. */
+  readonly serverSide: boolean;
+  /** Extra arrival paths, when the gateway cannot be pointed at `/v/<venue>`. */
+  readonly arrivalRoutes?: readonly ArrivalRoute[];
 }

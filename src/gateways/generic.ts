@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Gateway } from './gateway.js';
 import { normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import type { Gateway } from './gateway.js';
 
 const settingsSchema = z
   .object({
@@ -17,24 +17,26 @@ export type GenericSettings = z.infer<typeof settingsSchema>;
 
 /**
  * A gateway that only redirects new clients to the portal and lets them through on its own
- * (a "splash only" or walled-garden setup). Continue goes through this server, which sends the
- * traveler to the original URL if it is a safe http(s) URL, else to the venue's fallback.
+ * (a "splash only" or walled-garden setup): the grant is simply going on to the landing page, the
+ * original URL when it is a safe http(s) URL, else the venue's fallback.
  */
 export const generic: Gateway<GenericSettings> = {
   id: 'generic',
   displayName: 'Generic redirect',
   settingsSchema,
+  serverSide: false,
   parseArrival(query, settings) {
     return {
-      clientMac: normalizeMac(query[settings.macParam]),
-      clientIp: normalizeIp(query[settings.ipParam]),
-      originalUrl: safeOriginalUrl(query[settings.urlParam]),
+      ok: true,
+      client: {
+        clientMac: normalizeMac(query[settings.macParam]),
+        clientIp: normalizeIp(query[settings.ipParam]),
+        originalUrl: safeOriginalUrl(query[settings.urlParam]),
+      },
+      state: {},
     };
   },
-  continueControl({ client, venuePath, locale }) {
-    const fields: [string, string][] = [];
-    if (client.originalUrl) fields.push(['url', client.originalUrl]);
-    fields.push(['lang', locale]);
-    return { method: 'GET', action: `${venuePath}/continue`, fields };
+  grant({ landing }) {
+    return Promise.resolve({ kind: 'redirect', url: landing });
   },
 };

@@ -1,11 +1,36 @@
 import type { Gateway } from './gateway.js';
 import { generic } from './generic.js';
+import { arubaInstantGateway } from './aruba-instant.js';
+import { ciscoWlcGateway } from './cisco-wlc.js';
+import { coovachilliGateway } from './coovachilli.js';
+import { merakiGateway } from './meraki.js';
+import { mikrotikGateway } from './mikrotik.js';
+import { nodogsplashGateway } from './nodogsplash.js';
+import { omadaGateway } from './omada.js';
+import { openndsGateway } from './opennds.js';
+import { opnsenseGateway } from './opnsense.js';
+import { pfsenseGateway } from './pfsense.js';
+import { unifiGateway } from './unifi.js';
 
 /**
  * Every supported gateway, explicitly (house style 7): no folder scanning. `checkRegistry` runs at
  * start-up and in the tests.
  */
-export const GATEWAYS: readonly Gateway<any>[] = [generic]; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const GATEWAYS: readonly Gateway<any>[] = [
+  generic,
+  openndsGateway,
+  nodogsplashGateway,
+  coovachilliGateway,
+  mikrotikGateway,
+  ciscoWlcGateway,
+  arubaInstantGateway,
+  pfsenseGateway,
+  opnsenseGateway,
+  unifiGateway,
+  merakiGateway,
+  omadaGateway,
+];
 
 export function checkRegistry(gateways: readonly Gateway<unknown>[] = GATEWAYS): void {
   if (gateways.length === 0) throw new Error('gateway registry is empty');

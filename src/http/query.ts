@@ -1,7 +1,7 @@
 import type { QueryParams } from '../gateways/gateway.js';
 
-/** Longest query value we read; a longer one is dropped, as no gateway sends such values. */
-const MAX_VALUE = 4096;
+/** Longest query value we read (an openNDS level-2 `fas` blob can be several kB); a longer one is dropped. */
+const MAX_VALUE = 12_000;
 
 /**
  * Express's parsed query as one string per name. Repeated names keep the first value, nested

@@ -1,13 +1,17 @@
 import { Router, type Request, type Response } from 'express';
-import { findGateway, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
+import type { Clock } from '../counting/clock.js';
+import type { Counting } from '../counting/counting.js';
 import type { ContinueControl, QueryParams } from '../gateways/gateway.js';
+import { findGateway, GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
 import { buildSplashView, languageLinks } from '../page/splash-view.js';
 import { AppError } from './errors.js';
+import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
+import { clientIdentity } from './request-facts.js';
 import type { RuntimeRef } from './runtime.js';
 import { pageCss, type Views } from './views.js';
 
@@ -21,14 +25,26 @@ function sendHtml(res: Response, status: number, html: string): void {
   res.send(html);
 }
 
+export interface TravelerDeps {
+  ref: RuntimeRef;
+  views: Views;
+  counting: Counting;
+  codec: GrantCodec;
+  clock: Clock;
+}
+
 /**
- * The traveler-facing routes: the splash page and the generic continue redirect. Handlers parse
- * the request, call the page and gateway modules, and render.
+ * The splash page. The handler parses the request, asks the venue's gateway to read the arrival,
+ * issues the signed visit token (counting) and grant state (the tap), and renders.
  */
-export function travelerRoutes(ref: RuntimeRef, views: Views): Router {
+export function travelerRoutes({ ref, views, counting, codec, clock }: TravelerDeps): Router {
   const router = Router();
 
-  router.get('/v/:venueId', (req, res) => {
+  router.get('/v/:venueId', (req, res) => renderSplash(req, res, req.params.venueId));
+
+  // After login: a short page with the install links and steps, fit to be the RFC 8908
+  // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
+  router.get('/v/:venueId/info', (req, res) => {
     const { config, translator } = ref.current;
     const venue = config.venueById.get(req.params.venueId);
     if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
@@ -39,35 +55,118 @@ export function travelerRoutes(ref: RuntimeRef, views: Views): Router {
       offered: venue.languages,
       venueDefault: venue.defaultLanguage,
     });
-    const gateway = findGateway(venue.gateway.kind)!;
-    const client = gateway.parseArrival(query, venue.gateway);
+    const guess = detectPlatform(req.headers['user-agent']);
     const venuePath = `${req.baseUrl}/v/${venue.id}`;
+    const visitToken = counting.issue({
+      venueId: venue.id,
+      locale,
+      platform: guess.platform,
+      gateway: venue.gateway.kind,
+      source: 'info',
+      identity: clientIdentity(req, undefined),
+    });
+    const t = translator.forLocale(locale);
     const view = buildSplashView({
       config,
       translator,
       venue,
       locale,
-      guess: detectPlatform(req.headers['user-agent']),
+      guess,
+      query,
+      venuePath,
+      pagePath: `${venuePath}/info`,
+      publicPath: `${req.baseUrl}/public`,
+      visitToken,
+    });
+    const app = config.campaign.appName;
+    const info = {
+      ...view,
+      // Without grant state, store links count the click and go straight to the store.
+      docTitle: t('info.docTitle', { app, venue: view.welcome }),
+      headline: t('info.headline', { app }),
+      lead: t('info.body', { app }),
+      continueControl: undefined,
+    };
+    sendHtml(
+      res,
+      200,
+      views.splash({ ...info, nonce: res.locals.cspNonce, css: pageCss(venue.branding.primaryColor) }),
+    );
+  });
+
+  // Gateways with fixed arrival paths (e.g. UniFi's /guest/s/<site>/) reach the same page.
+  for (const gateway of GATEWAYS) {
+    for (const route of gateway.arrivalRoutes ?? []) {
+      router.get(route.path, (req, res) => {
+        const venues = ref.current.config.venues.filter((v) => v.gateway.kind === gateway.id);
+        const venueId = route.venueFor(req.params as Record<string, string>, venues);
+        if (!venueId) throw new AppError(404, 'venue_not_found', 'notFound.body');
+        renderSplash(req, res, venueId);
+      });
+    }
+  }
+
+  function renderSplash(req: Request, res: Response, venueId: string): void {
+    const { config, translator } = ref.current;
+    const venue = config.venueById.get(venueId);
+    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
+    const query = firstValues(req.query);
+    const locale = negotiateLocale({
+      requested: query.lang,
+      acceptLanguage: req.headers['accept-language'],
+      offered: venue.languages,
+      venueDefault: venue.defaultLanguage,
+    });
+    const gateway = findGateway(venue.gateway.kind)!;
+    const arrival = gateway.parseArrival(query, venue.gateway);
+    if (!arrival.ok) {
+      const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
+      const t = translator.forLocale(locale);
+      return renderNoticePage(ref, views, req, res, 400, {
+        docTitle: t('grant.failedDocTitle'),
+        headline: t('grant.failedHeadline'),
+        paragraphs: [t('grant.expired')],
+        actions: [
+          {
+            control: { method: 'GET', action: landingUrl(original, venue.fallbackUrl), fields: [] },
+            label: t('grant.original'),
+            primary: true,
+          },
+        ],
+      });
+    }
+    const venuePath = `${req.baseUrl}/v/${venue.id}`;
+    const guess = detectPlatform(req.headers['user-agent']);
+    const visitToken = counting.issue({
+      venueId: venue.id,
+      locale,
+      platform: guess.platform,
+      gateway: gateway.id,
+      source: 'page',
+      identity: clientIdentity(req, arrival.client.clientMac),
+    });
+    const grantToken = codec.sign(
+      { v: venue.id, g: gateway.id, u: arrival.client.originalUrl, x: arrival.state },
+      clock.now(),
+    );
+    const view = buildSplashView({
+      config,
+      translator,
+      venue,
+      locale,
+      guess,
       query,
       venuePath,
       publicPath: `${req.baseUrl}/public`,
-      continueControl: gateway.continueControl({ client, settings: venue.gateway, venuePath, locale, query }),
+      visitToken,
+      grantToken,
     });
     sendHtml(
       res,
       200,
       views.splash({ ...view, nonce: res.locals.cspNonce, css: pageCss(venue.branding.primaryColor) }),
     );
-  });
-
-  // Generic continue: only ever to a safe http(s) URL, else the venue's fallback.
-  router.get('/v/:venueId/continue', (req, res) => {
-    const venue = ref.current.config.venueById.get(req.params.venueId);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
-    const query = firstValues(req.query);
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, landingUrl(query.url, venue.fallbackUrl));
-  });
+  }
 
   return router;
 }
@@ -77,36 +176,63 @@ export function noticeLocale(req: Request, query: QueryParams): Locale {
   return negotiateLocale({ requested: query.lang, acceptLanguage: req.headers['accept-language'], offered: LOCALES });
 }
 
-/**
- * A localized page for errors and unknown venues that still offers a way on: the traveler's
- * original URL when it is safe, else the portal's default landing page.
- */
-export function renderNotice(ref: RuntimeRef, views: Views, req: Request, res: Response, error: AppError): void {
-  const { config, translator } = ref.current;
+export interface NoticeContent {
+  docTitle: string;
+  headline: string;
+  paragraphs: string[];
+  actions: { control: ContinueControl; label: string; primary: boolean }[];
+  /** Text a gateway looks for in the page (Aruba's authentication text). */
+  marker?: string;
+}
+
+/** A short localized page with one or more ways on: errors, unknown venues, grant problems, hand-offs. */
+export function renderNoticePage(
+  ref: RuntimeRef,
+  views: Views,
+  req: Request,
+  res: Response,
+  status: number,
+  content: NoticeContent,
+): void {
+  const { translator } = ref.current;
   const query = firstValues(req.query);
   const locale = noticeLocale(req, query);
   const t = translator.forLocale(locale);
-  const section = error.code === 'venue_not_found' ? 'notFound' : 'error';
-  const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
-  const control: ContinueControl = {
-    method: 'GET',
-    action: landingUrl(original, config.portal.defaultLandingUrl),
-    fields: [],
-  };
   const path = req.baseUrl + req.path;
   const html = views.notice({
     locale,
     nonce: res.locals.cspNonce,
     css: pageCss(DEFAULT_BRAND),
-    docTitle: t(`${section}.docTitle`),
-    headline: t(`${section}.headline`),
-    paragraphs: [t(error.i18nKey)],
-    actions: [{ control, label: t('splash.continue'), primary: true }],
+    ...content,
     languageLabel: t('language.switcherLabel'),
     languages:
-      req.method === 'GET'
+      req.method === 'GET' && status !== 200
         ? languageLinks(path, query, LOCALES, locale, (l) => translator.forLocale(l)('language.name'))
         : [],
   });
-  sendHtml(res, error.status, html);
+  sendHtml(res, status, html);
+}
+
+/**
+ * The page for errors and unknown venues: still a way on, the traveler's original URL when it is
+ * safe, else the portal's default landing page.
+ */
+export function renderNotice(ref: RuntimeRef, views: Views, req: Request, res: Response, error: AppError): void {
+  const { config, translator } = ref.current;
+  const query = firstValues(req.query);
+  const t = translator.forLocale(noticeLocale(req, query));
+  const section = error.code === 'venue_not_found' ? 'notFound' : 'error';
+  const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
+  renderNoticePage(ref, views, req, res, error.status, {
+    docTitle: t(`${section}.docTitle`),
+    headline: t(`${section}.headline`),
+    paragraphs: [t(error.i18nKey)],
+    actions: [
+      {
+        control: { method: 'GET', action: landingUrl(original, config.portal.defaultLandingUrl), fields: [] },
+        label: t('splash.continue'),
+        primary: true,
+      },
+    ],
+  });
 }

@@ -24,6 +24,14 @@ export const REDACT_PATHS = [
   '*.clientIp',
   'userAgent',
   '*.userAgent',
+  'apiKey',
+  '*.apiKey',
+  'operatorPassword',
+  '*.operatorPassword',
+  'uamsecret',
+  '*.uamsecret',
+  'faskey',
+  '*.faskey',
 ];
 
 /**

@@ -38,6 +38,8 @@ export interface SplashView {
   steps: string[];
   qr: { heading: string; svg: string; label: string; hint: string };
   continueControl: ContinueControl;
+  /** The impression beacon's URL (an <img>, so it works with JavaScript off). */
+  beaconSrc: string;
   continueLabel: string;
   continueHint: string;
   languageLabel: string;
@@ -50,25 +52,34 @@ export function venueName(venue: Venue, locale: Locale): string {
   return venue.name[locale] ?? venue.name.en ?? venue.name[venue.defaultLanguage] ?? venue.id;
 }
 
-function storeLinks(config: PortalConfig, t: Translate, guess: PlatformGuess): StoreLink[] {
+/**
+ * Store links go through this server (`/go/<target>`): the tap is counted, the gateway grants
+ * access, and the traveler lands on the store page already online.
+ */
+function storeLinks(
+  config: PortalConfig,
+  t: Translate,
+  guess: PlatformGuess,
+  go: (target: string) => string,
+): StoreLink[] {
   const { campaign } = config;
   const appStore: StoreLink = {
     id: 'appStore',
-    href: campaign.appStoreUrl,
+    href: go('appStore'),
     label: t('splash.appStore'),
     hint: t('splash.appStoreHint'),
     primary: false,
   };
   const googlePlay: StoreLink = {
     id: 'googlePlay',
-    href: campaign.googlePlayUrl,
+    href: go('googlePlay'),
     label: t('splash.googlePlay'),
     hint: t('splash.googlePlayHint'),
     primary: false,
   };
   const web: StoreLink = {
     id: 'web',
-    href: campaign.webUrl,
+    href: go('web'),
     label: t('splash.web', { app: campaign.appName }),
     hint: '',
     primary: false,
@@ -123,28 +134,50 @@ export interface SplashInput {
   query: QueryParams;
   /** The venue page's path under the mount point, e.g. `/v/ga-ha-noi`. */
   venuePath: string;
+  /** The path of the page being rendered, for the language links (default: `venuePath`). */
+  pagePath?: string;
   /** Where `public/` is served, e.g. `/public`. */
   publicPath: string;
-  continueControl: ContinueControl;
+  /** The signed visit token of this rendering (counting). */
+  visitToken: string;
+  /** The signed grant state of this rendering (the tap); absent on pages shown after login. */
+  grantToken?: string;
 }
 
-export function buildSplashView(input: SplashInput): SplashView {
+/** The parts of a splash view that depend only on venue, locale and platform: translated once. */
+type StaticSplash = Omit<SplashView, 'stores' | 'continueControl' | 'beaconSrc' | 'languages' | 'logo'> & {
+  stores: Omit<StoreLink, 'href'>[];
+  logoFile?: string;
+};
+
+/**
+ * Translated texts per (venue, locale, platform), memoized for the lifetime of one configuration
+ * (a reload builds a new runtime and so a new cache). Requests then only add their links and tokens.
+ */
+const staticCache = new WeakMap<PortalConfig, Map<string, StaticSplash>>();
+
+function staticSplash(input: SplashInput): StaticSplash {
   const { config, venue, locale, guess } = input;
+  let byKey = staticCache.get(config);
+  if (!byKey) staticCache.set(config, (byKey = new Map()));
+  const key = `${venue.id}|${locale}|${guess.platform}|${guess.certain}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
   const t = input.translator.forLocale(locale);
   const app = config.campaign.appName;
   const venueLabel = venueName(venue, locale);
   const qrUrl = config.campaign.qrUrl;
   const message = venue.branding.message;
-  return {
+  const built: StaticSplash = {
     locale,
     docTitle: t('splash.docTitle', { app, venue: venueLabel }),
     welcome: t('splash.welcome', { venue: venueLabel }),
     headline: t('splash.headline', { app }),
     lead: t('splash.lead', { app }),
     venueMessage: message ? (message[locale] ?? message.en ?? message[venue.defaultLanguage]) : undefined,
-    logo: venue.branding.logo ? { src: `${input.publicPath}/${venue.branding.logo}`, alt: venueLabel } : undefined,
+    logoFile: venue.branding.logo,
     storeHeading: t('splash.storeHeading', { app }),
-    stores: storeLinks(config, t, guess),
+    stores: storeLinks(config, t, guess, () => ''),
     storeNote: t('splash.storeNote'),
     stepsHeading: t('splash.stepsHeading'),
     steps: steps(config, t, locale, guess),
@@ -154,13 +187,45 @@ export function buildSplashView(input: SplashInput): SplashView {
       label: t('splash.qrAlt', { url: qrUrl }),
       hint: t('splash.qrHint', { url: qrUrl.replace(/^https?:\/\//, '').replace(/\/$/, '') }),
     },
-    continueControl: input.continueControl,
     continueLabel: t('splash.continue'),
     continueHint: t('splash.continueHint'),
     languageLabel: t('language.switcherLabel'),
-    languages: languageLinks(input.venuePath, input.query, venue.languages, locale, (l) =>
-      input.translator.forLocale(l)('language.name'),
-    ),
     privacy: t('splash.privacy'),
+  };
+  byKey.set(key, built);
+  return built;
+}
+
+const languageNames = new WeakMap<Translator, (l: Locale) => string>();
+
+/** Each language's own name, looked up once per translator. */
+function nameOf(translator: Translator): (l: Locale) => string {
+  let fn = languageNames.get(translator);
+  if (!fn) {
+    const names = new Map(LOCALES.map((l) => [l, translator.forLocale(l)('language.name')]));
+    fn = (l) => names.get(l)!;
+    languageNames.set(translator, fn);
+  }
+  return fn;
+}
+
+export function buildSplashView(input: SplashInput): SplashView {
+  const { venue, locale } = input;
+  const { logoFile, stores, ...texts } = staticSplash(input);
+  const tokens = `t=${encodeURIComponent(input.visitToken)}${input.grantToken ? `&s=${encodeURIComponent(input.grantToken)}` : ''}`;
+  const go = (target: string) => `${input.venuePath}/go/${target}?${tokens}`;
+  return {
+    ...texts,
+    logo: logoFile ? { src: `${input.publicPath}/${logoFile}`, alt: venueName(venue, locale) } : undefined,
+    stores: stores.map((s) => ({ ...s, href: go(s.id) })),
+    continueControl: { method: 'GET', action: go('continue'), fields: [] },
+    beaconSrc: `${input.venuePath}/i.gif?t=${encodeURIComponent(input.visitToken)}`,
+    languages: languageLinks(
+      input.pagePath ?? input.venuePath,
+      input.query,
+      venue.languages,
+      locale,
+      nameOf(input.translator),
+    ),
   };
 }

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { demoConfig, memoryLogger, UA } from '../helpers/app.js';
+import { testApp, UA } from '../helpers/app.js';
 import { launchChromium } from './chromium.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -263,7 +262,7 @@ async function widthOf(page: Page, selector: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const { app } = createApp({ config: demoConfig(), logger: memoryLogger().logger });
+  const { app } = await testApp();
   server = app.listen(0, '127.0.0.1');
   origin = await listen(server);
   proxy = offlineProxy();
@@ -327,19 +326,22 @@ for (const device of [IPHONE, SMALL_ANDROID]) {
 }
 
 describe('Continue without JavaScript (iPhone)', () => {
-  it('goes through /v/noi-bai-airport/continue to the original URL', async () => {
+  it('goes through /v/noi-bai-airport/go/continue to the original URL', async () => {
     const context = await guardedContext(IPHONE, false);
     try {
       // Answers direct requests to the original host; the 303's next hop is answered by the proxy.
       await context.route('http://example.com/**', (route) => route.fulfill(STUB));
       const { page, log } = await openPage(context, SPLASH_VI);
-      const continueResponse = page.waitForResponse((r) => r.url().startsWith(`${origin}/v/noi-bai-airport/continue?`));
+      const continueResponse = page.waitForResponse((r) =>
+        r.url().startsWith(`${origin}/v/noi-bai-airport/go/continue?`),
+      );
 
       await page.locator(CONTINUE).first().tap();
       const hop = await continueResponse;
       await page.waitForURL(ORIGINAL_URL);
 
-      expect(new URL(hop.url()).searchParams.get('url')).toBe(ORIGINAL_URL);
+      // The original URL travels inside the signed grant state, not as a plain parameter.
+      expect(new URL(hop.url()).searchParams.get('s')).toBeTruthy();
       expect(hop.status()).toBe(303);
       expect(hop.headers()['location']).toBe(ORIGINAL_URL);
       expect(page.url()).toBe(ORIGINAL_URL);

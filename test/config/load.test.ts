@@ -34,7 +34,7 @@ describe('portal configuration', () => {
     });
   });
 
-  it('a successor app is a configuration change', () => {
+  it('a successor app is a configuration change', async () => {
     const object = demoObject();
     object.campaign = {
       id: 'pc-covid',
@@ -51,15 +51,17 @@ describe('portal configuration', () => {
     expect(config.campaign.appName).toBe('PC-Covid');
     expect(config.campaign.qrUrl).toBe('https://pccovid.gov.vn/');
     // The page follows: no code knows the app's name or stores.
-    const { app } = testApp({ config });
+    const { app } = await testApp({ config });
     return request(app)
       .get('/v/ga-ha-noi?lang=en')
       .then((res) => {
         expect(res.text).toContain('Install PC-Covid');
         expect(res.text).not.toContain('Bluezone');
         expect(res.text).toContain('Fill in the health declaration.');
-        expect(res.text).toContain('https://apps.apple.com/vn/app/pc-covid/id1508062685');
-      });
+        const href = /data-store="appStore" href="([^"]+)"/.exec(res.text)![1]!.replace(/&amp;/g, '&');
+        return request(app).get(href);
+      })
+      .then((res) => expect(res.headers.location).toBe('https://apps.apple.com/vn/app/pc-covid/id1508062685'));
   });
 
   it('reports every problem with where it is and how to fix it', () => {

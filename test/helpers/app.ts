@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { parse } from 'yaml';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { loadPortalConfigFile, validatePortalConfig, type PortalConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
-import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { demoConfigPath } from '../../src/paths.js';
+import { openStore } from '../../src/store/open.js';
 
 /** The shipped demo configuration, as the tests' standard fixture. */
 export function demoConfig(): PortalConfig {
@@ -32,10 +33,20 @@ export function memoryLogger(level = 'info') {
   return { logger: createLogger(level, stream), lines };
 }
 
-export function testApp(overrides: Partial<AppDeps> = {}) {
+/** A migrated in-memory SQLite store: the real engine, nothing mocked. */
+export async function memoryStore() {
+  const store = await openStore('sqlite::memory:');
+  await store.migrate();
+  return store;
+}
+
+/** The demo app on an in-memory store, started (salts prepared, recorder running). */
+export async function testApp(overrides: Partial<AppDeps> = {}) {
   const { logger, lines } = memoryLogger();
-  const portal = createApp({ config: demoConfig(), logger, ...overrides });
-  return { ...portal, logLines: lines };
+  const store = overrides.store ?? (await memoryStore());
+  const portal = createApp({ config: demoConfig(), logger, store, ...overrides });
+  await portal.start();
+  return { ...portal, store, logLines: lines };
 }
 
 export const UA = {
@@ -53,4 +64,10 @@ export const UA = {
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80',
   macChrome:
     'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  /** What iOS sends when it probes for a captive portal. */
+  iosProbe: 'CaptiveNetworkSupport-481.100.1 wispr',
+  windowsProbe: 'Microsoft NCSI',
+  androidProbe:
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/60.0.3112.32 Safari/537.36',
+  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 } as const;

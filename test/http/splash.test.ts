@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HOSTILE_URLS, XSS_PAYLOADS } from '../helpers/hostile.js';
 import { testApp, UA } from '../helpers/app.js';
 
-const { app, logLines } = testApp();
+const { app, logLines } = await testApp();
 const VENUE = '/v/noi-bai-airport';
 
 async function page(path: string, headers: Record<string, string> = {}) {
@@ -85,8 +85,11 @@ describe('GET /v/:venueId: platform', () => {
     expect(order.map((s) => s.id)).toEqual(expect.arrayContaining(['appStore', 'googlePlay', 'web']));
     expect(order.filter((s) => s.primary).map((s) => s.id)).toEqual(primaries);
     expect(order[0]!.id).toBe(primaries[0]);
-    expect($('[data-store="appStore"]').attr('href')).toContain('id1508062685');
-    expect($('[data-store="googlePlay"]').attr('href')).toContain('com.mic.bluezone');
+    // Store links go through the counting redirect, which sends the configured store URL.
+    const appStore = await request(app).get($('[data-store="appStore"]').attr('href')!).set('User-Agent', ua);
+    const googlePlay = await request(app).get($('[data-store="googlePlay"]').attr('href')!).set('User-Agent', ua);
+    expect(appStore.headers.location).toBe('https://apps.apple.com/vn/app/bluezone/id1508062685');
+    expect(googlePlay.headers.location).toBe('https://play.google.com/store/apps/details?id=com.mic.bluezone');
   });
 
   it('shows the Android-only location step only where it may apply', async () => {
@@ -170,8 +173,10 @@ describe('GET /v/:venueId: captive-browser rules', () => {
     expect(
       $('img')
         .toArray()
-        .every((img) => $(img).attr('alt')),
+        .every((img) => $(img).attr('alt') !== undefined),
     ).toBe(true);
+    expect($('img.logo').attr('alt')).toBe('Noi Bai International Airport');
+    expect($('img.bcn').attr('alt')).toBe(''); // the beacon is decorative
   });
 });
 
@@ -203,7 +208,7 @@ describe('security headers', () => {
   it('sends HSTS only over TLS', async () => {
     const { res } = await page(VENUE);
     expect(res.headers['strict-transport-security']).toBeUndefined();
-    const behindTls = testApp({ trustProxy: true });
+    const behindTls = await testApp({ trustProxy: true });
     const tls = await request(behindTls.app).get(VENUE).set('X-Forwarded-Proto', 'https');
     expect(tls.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   });
@@ -231,22 +236,43 @@ describe('hostile input', () => {
     }
   });
 
-  it.each(HOSTILE_URLS)('never links or redirects to %j', async (url) => {
-    const { $ } = await page(`${VENUE}?url=${encodeURIComponent(url)}`);
+  /** Follows the page's continue control and returns where the portal sends the traveler. */
+  async function continueTarget(query: string): Promise<string> {
+    const { $ } = await page(`${VENUE}?${query}`);
     const href = $('.go a').attr('href')!;
-    const target = new URL(href, 'http://portal.test');
-    expect(target.origin).toBe('http://portal.test');
-    expect(target.searchParams.has('url')).toBe(false);
-    const res = await request(app).get(`${VENUE}/continue?url=${encodeURIComponent(url)}`);
+    expect(new URL(href, 'http://portal.test').origin).toBe('http://portal.test');
+    const res = await request(app).get(href);
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('https://www.vietnamairport.vn/');
+    return res.headers.location as string;
+  }
+
+  it.each(HOSTILE_URLS)('never links or redirects to %j', async (url) => {
+    expect(await continueTarget(`url=${encodeURIComponent(url)}`)).toBe('https://www.vietnamairport.vn/');
   });
 
-  it('continue goes to a safe original URL', async () => {
+  it('continue goes to a safe original URL, carried signed (not in the link)', async () => {
     const { $ } = await page(`${VENUE}?url=${encodeURIComponent('http://example.com/news?a=1')}`);
-    const res = await request(app).get($('.go a').attr('href')!);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('http://example.com/news?a=1');
+    expect($('.go a').attr('href')).not.toContain('example.com');
+    expect(await continueTarget(`url=${encodeURIComponent('http://example.com/news?a=1')}`)).toBe(
+      'http://example.com/news?a=1',
+    );
+  });
+
+  it('a continue link with a changed grant state is refused with a clear page and a way on', async () => {
+    const { $ } = await page(`${VENUE}?lang=en&url=${encodeURIComponent('http://example.com/')}`);
+    const href = new URL($('.go a').attr('href')!, 'http://portal.test');
+    const s = href.searchParams.get('s')!;
+    const body = JSON.parse(Buffer.from(s.split('.')[0]!, 'base64url').toString());
+    body.v.u = 'http://evil.example/';
+    href.searchParams.set('s', `${Buffer.from(JSON.stringify(body)).toString('base64url')}.${s.split('.')[1]}`);
+    const res = await request(app)
+      .get(href.pathname + href.search)
+      .set('Accept-Language', 'en');
+    expect(res.status).toBe(400);
+    const $$ = cheerio.load(res.text);
+    expect($$('main').text()).toContain('expired or was changed');
+    expect($$('.go a').attr('href')).toBe('https://www.vietnamairport.vn/');
+    expect(res.text).not.toContain('evil.example');
   });
 
   it('over-long and repeated parameters are ignored, not a crash', async () => {
@@ -254,8 +280,7 @@ describe('hostile input', () => {
       `${VENUE}?url=http://a.example/&url=http://b.example/&lang[x]=1&mac=${'a'.repeat(5000)}`,
     );
     expect(res.status).toBe(200);
-    const $ = cheerio.load(res.text);
-    expect(new URL($('.go a').attr('href')!, 'http://p.test').searchParams.get('url')).toBe('http://a.example/');
+    expect(await continueTarget('url=http://a.example/&url=http://b.example/')).toBe('http://a.example/');
   });
 });
 
@@ -296,7 +321,7 @@ describe('operations', () => {
   it('GET /healthz and /readyz', async () => {
     expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(app).get('/readyz')).body).toEqual({ status: 'ready' });
-    const draining = testApp({ readiness: { ready: () => false } });
+    const draining = await testApp({ readiness: { ready: () => false } });
     const res = await request(draining.app).get('/readyz');
     expect(res.status).toBe(503);
   });
@@ -312,5 +337,24 @@ describe('operations', () => {
     for (const secret of ['12:34:56:78:9a:bc', '10.9.8.7', 'UniqueAgent', '203.0.113.77', '127.0.0.1', '::ffff']) {
       expect(lines).not.toContain(secret);
     }
+  });
+});
+
+describe('GET /v/:venueId/info (after login; RFC 8908 venue-info-url)', () => {
+  it('shows the install links and steps, without a continue control, and counts like the page', async () => {
+    const res = await request(app).get('/v/ga-ha-noi/info?lang=en').set('User-Agent', UA.androidChrome);
+    expect(res.status).toBe(200);
+    const $ = cheerio.load(res.text);
+    expect($('h1').text()).toBe('You are online. Now install Bluezone');
+    expect($('.steps li').length).toBeGreaterThan(2);
+    expect($('.go')).toHaveLength(0);
+    expect($('.qr-img svg')).toHaveLength(1);
+    const href = $('[data-store="googlePlay"]').attr('href')!;
+    expect(href).toMatch(/^\/v\/ga-ha-noi\/go\/googlePlay\?t=/);
+    expect(href).not.toContain('&s=');
+    const go = await request(app).get(href).set('User-Agent', UA.androidChrome);
+    expect(go.headers.location).toBe('https://play.google.com/store/apps/details?id=com.mic.bluezone');
+    expect($('img.bcn').attr('src')).toMatch(/^\/v\/ga-ha-noi\/i\.gif\?t=/);
+    expect($('.langs a[lang="ko"]').attr('href')).toMatch(/^\/v\/ga-ha-noi\/info\?/);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- <suite>…]`: benchmarks, not timed tests. Prints a table and writes JSON under
+ * bench/results/. Suites: store (ingest and statistics on each engine).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runHttpBench } from './http-bench.js';
+import { runStoreBench } from './store-bench.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+
+const suites: Record<string, () => Promise<unknown>> = {
+  http: async () => {
+    const r = await runHttpBench({ seconds, warmup: 5 });
+    for (const run of r.results) {
+      console.log(
+        `${run.name.padEnd(22)} ${String(run.requestsPerSecond).padStart(7)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  peak RSS ${run.peakRssMiB} MiB  errors ${run.errors}  non-2xx ${run.non2xx}`,
+      );
+    }
+    const [bare, portal] = r.results;
+    const ratio = Math.round((portal!.requestsPerSecond / bare!.requestsPerSecond) * 100) / 100;
+    console.log(`throughput ratio portal/bare: ${ratio} (target ≥ 0.8)`);
+    console.log(`page size: ${r.pageSizeBytes} bytes uncompressed`);
+    console.log(
+      `reconciliation: ${r.reconciliation.beaconsSent} beacons sent, ${r.reconciliation.impressionsCounted} impressions counted: ${r.reconciliation.exact ? 'exact' : 'MISMATCH'}`,
+    );
+    return { ...r, ratio };
+  },
+  store: async () => {
+    const results = await runStoreBench();
+    for (const r of results) {
+      console.log(
+        `\n[${r.engine}] ingest: ${r.ingestEvents} events in ${r.ingestSeconds} s = ${r.ingestPerSecond} events/s`,
+      );
+      console.log(`[${r.engine}] seeded ${r.seededHourlyRows} hourly rows (a year × 300 venues) in ${r.seedSeconds} s`);
+      for (const q of r.queries)
+        console.log(`[${r.engine}] ${q.name}: median ${q.medianMs} ms (${q.rows} rows; runs ${q.runsMs.join(', ')})`);
+    }
+    return results;
+  },
+};
+
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = requested.length > 0 ? requested : Object.keys(suites);
+const machine = {
+  node: process.version,
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+};
+console.log(`bench on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+const outDir = path.join(import.meta.dirname, 'results');
+mkdirSync(outDir, { recursive: true });
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  const results = await suite();
+  const file = path.join(outDir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}

@@ -1,0 +1,34 @@
+import type { PortalConfig } from '../config/load.js';
+import type { StatsQuery, Store } from '../store/store.js';
+import type { AdminLang, StatsGroupKey } from '../stats/params.js';
+import { runStats, type StatsReport } from '../stats/report.js';
+
+/** The reports one dashboard page shows. */
+export interface DashboardData {
+  byDay: StatsReport;
+  byVenue: StatsReport;
+  byLocale: StatsReport;
+  byPlatform: StatsReport;
+  byGateway: StatsReport;
+}
+
+/**
+ * Runs the dashboard's queries for one scoped query (its `groupBy` is replaced per report), in
+ * parallel. The totals of every report are the same; the page takes them from `byDay`.
+ */
+export async function loadDashboard(
+  store: Store,
+  query: StatsQuery,
+  config: PortalConfig,
+  lang: AdminLang,
+): Promise<DashboardData> {
+  const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
+  const [byDay, byVenue, byLocale, byPlatform, byGateway] = await Promise.all([
+    run('day'),
+    run('venue'),
+    run('locale'),
+    run('platform'),
+    run('gateway'),
+  ]);
+  return { byDay, byVenue, byLocale, byPlatform, byGateway };
+}

@@ -1,0 +1,249 @@
+import type { PortalConfig } from '../config/load.js';
+import { VENUE_KINDS } from '../config/schema.js';
+import { daysInclusive, eachDay } from '../stats/dates.js';
+import type { AdminLang, StatsRequest } from '../stats/params.js';
+import { venueName, type StatsNumbers, type StatsReport } from '../stats/report.js';
+import { dailyChartSvg } from './chart.js';
+import type { DashboardData } from './dashboard-data.js';
+import { formatters, type Formatters } from './format.js';
+import type { AdminT } from './i18n.js';
+import { venuesInScope, type AllowedVenues } from './scope.js';
+import type { AdminPrincipal } from './tokens.js';
+
+/** The filter form's fields as the admin sent them (kept even when invalid, to correct them). */
+export type FilterForm = Record<'from' | 'to' | 'venue' | 'province' | 'kind', string>;
+
+export interface DashboardInput {
+  lang: AdminLang;
+  t: AdminT;
+  config: PortalConfig;
+  principal: AdminPrincipal;
+  allowed: AllowedVenues;
+  form: FilterForm;
+  /** The validated request and its data; both absent when `error` is set. */
+  request?: StatsRequest;
+  data?: DashboardData;
+  error?: string;
+  csrf: string;
+  nonce: string;
+  css: string;
+}
+
+interface Option {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+
+/** The first string of each filter parameter, for refilling the form. */
+export function filterForm(query: Record<string, unknown>): FilterForm {
+  const first = (name: string) => {
+    const raw = query[name];
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    return typeof value === 'string' ? value.slice(0, 200) : '';
+  };
+  return {
+    from: first('from'),
+    to: first('to'),
+    venue: first('venue'),
+    province: first('province'),
+    kind: first('kind'),
+  };
+}
+
+/** `/admin?…` or `/admin/api/stats.csv?…` with the current filters (empty ones left out). */
+export function adminHref(path: string, params: Record<string, string>): string {
+  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== ''));
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function options(values: Array<[string, string]>, current: string, allLabel: string): Option[] {
+  const list = [{ value: '', label: allLabel, selected: current === '' }];
+  for (const [value, label] of values) list.push({ value, label, selected: value === current });
+  // A list typed into the URL (venue=a,b) is not one of the options: keep it selectable as it is.
+  if (current !== '' && !values.some(([v]) => v === current))
+    list.push({ value: current, label: current, selected: true });
+  return list;
+}
+
+function numberCells(n: StatsNumbers, f: Formatters) {
+  return {
+    impressions: f.number(n.impressions),
+    uniques: f.number(n.uniques),
+    storeClicks: f.number(n.storeClicks),
+    continues: f.number(n.continues),
+    clickRate: f.percent(n.clickRate),
+    continueRate: f.percent(n.continueRate),
+  };
+}
+
+function breakdown(
+  report: StatsReport,
+  key: 'locale' | 'platform' | 'gateway',
+  label: (v: string) => string,
+  f: Formatters,
+) {
+  const total = report.totals.impressions;
+  return [...report.rows]
+    .sort((a, b) => b.impressions - a.impressions)
+    .map((row) => ({
+      label: label(row[key] ?? ''),
+      ...numberCells(row, f),
+      share: f.percent(total > 0 ? row.impressions / total : null),
+    }));
+}
+
+function scopeText(input: DashboardInput): string {
+  const { principal, config, lang, t } = input;
+  const scope = principal.scope;
+  if (scope === 'all') return t('scope.all');
+  if ('provinces' in scope) return t('scope.provinces', { list: scope.provinces.join(', ') });
+  return t('scope.venues', {
+    list: scope.venues.map((id) => venueName(config.venueById.get(id), id, lang)).join(', '),
+  });
+}
+
+/** The dashboard's view model: plain strings and numbers ready to print, plus the chart's SVG. */
+export function dashboardView(input: DashboardInput) {
+  const { t, lang, config, form, request, data } = input;
+  const f = formatters(lang, t);
+  const inScope = venuesInScope(input.allowed, config);
+  const kindLabel = (k: string) => ((VENUE_KINDS as readonly string[]).includes(k) ? t(`kind.${k}`) : k);
+  const filters = {
+    from: request?.from ?? form.from,
+    to: request?.to ?? form.to,
+    venue: options(
+      inScope.map((v) => [v.id, venueName(v, v.id, lang)]),
+      form.venue,
+      t('filters.all'),
+    ),
+    province: options(
+      [...new Set(inScope.map((v) => v.province))].map((p) => [p, p]),
+      form.province,
+      t('filters.all'),
+    ),
+    kind: options(
+      VENUE_KINDS.filter((k) => inScope.some((v) => v.kind === k)).map((k) => [k, kindLabel(k)]),
+      form.kind,
+      t('filters.all'),
+    ),
+  };
+  const linkParams = { ...form, from: filters.from, to: filters.to };
+  const base = {
+    lang,
+    t,
+    nonce: input.nonce,
+    css: input.css,
+    csrf: input.csrf,
+    signedInAs: t('signedInAs', { name: input.principal.name, scope: scopeText(input) }),
+    langLinks: (['vi', 'en'] as const).map((l) => ({
+      lang: l,
+      label: t(`language.${l}`),
+      href: adminHref('/admin', { ...linkParams, lang: l }),
+      current: l === lang,
+    })),
+    filters,
+    resetHref: adminHref('/admin', { lang }),
+    error: input.error,
+  };
+  if (!request || !data) return { ...base, report: undefined };
+
+  const totals = data.byDay.totals;
+  const byDay = new Map(data.byDay.rows.map((r) => [r.day ?? '', r]));
+  const series = eachDay(request.from, request.to).map((day) => {
+    const row = byDay.get(day);
+    return {
+      day,
+      impressions: row?.impressions ?? 0,
+      storeClicks: row?.storeClicks ?? 0,
+      continues: row?.continues ?? 0,
+    };
+  });
+  const caption = t('chart.caption', { from: f.day(request.from), to: f.day(request.to) });
+  const reported = new Map(data.byVenue.rows.map((r) => [r.venue ?? '', r]));
+  const venueIds = new Set([...reported.keys()]);
+  for (const v of inScope) {
+    const wanted =
+      (!request.venues || request.venues.includes(v.id)) &&
+      (!request.provinces || request.provinces.includes(v.province)) &&
+      (!request.kinds || request.kinds.includes(v.kind));
+    if (wanted) venueIds.add(v.id);
+  }
+  const zero: StatsNumbers = {
+    impressions: 0,
+    uniques: 0,
+    storeClicks: 0,
+    continues: 0,
+    grantsOk: 0,
+    grantsFailed: 0,
+    clickRate: null,
+    continueRate: null,
+  };
+  const venues = [...venueIds]
+    .map((id) => ({ id, venue: config.venueById.get(id), numbers: reported.get(id) ?? zero }))
+    .sort((a, b) => b.numbers.impressions - a.numbers.impressions || a.id.localeCompare(b.id))
+    .map(({ id, venue, numbers }) => ({
+      id,
+      name: venueName(venue, id, lang),
+      province: venue?.province ?? '',
+      kind: venue ? kindLabel(venue.kind) : '',
+      ...numberCells(numbers, f),
+    }));
+
+  return {
+    ...base,
+    report: {
+      period: t('period', {
+        from: f.day(request.from),
+        to: f.day(request.to),
+        days: daysInclusive(request.from, request.to),
+        timeZone: config.portal.reportingTimeZone,
+      }),
+      noData: totals.impressions === 0 && totals.continues === 0 && totals.storeClicks === 0,
+      totals: (['impressions', 'uniques', 'storeClicks', 'continues', 'clickRate', 'continueRate'] as const).map(
+        (key) => ({
+          key,
+          label: t(`totals.${key}`),
+          value: numberCells(totals, f)[key],
+        }),
+      ),
+      grants: t('totals.grants', { ok: f.number(totals.grantsOk), failed: f.number(totals.grantsFailed) }),
+      chart: {
+        caption,
+        svg: dailyChartSvg(series, {
+          title: caption,
+          impressions: t('totals.impressions'),
+          storeClicks: t('totals.storeClicks'),
+          continues: t('totals.continues'),
+          formatDay: f.shortDay,
+          formatNumber: (n) => f.number(n),
+          formatAxis: f.compact,
+        }),
+        rows: series.map((p) => ({
+          day: f.day(p.day),
+          impressions: f.number(p.impressions),
+          storeClicks: f.number(p.storeClicks),
+          continues: f.number(p.continues),
+        })),
+      },
+      venues,
+      breakdowns: [
+        { title: t('breakdown.locale'), rows: breakdown(data.byLocale, 'locale', f.language, f) },
+        {
+          title: t('breakdown.platform'),
+          rows: breakdown(
+            data.byPlatform,
+            'platform',
+            (p) => (['ios', 'android', 'other'].includes(p) ? t(`platform.${p}`) : p),
+            f,
+          ),
+        },
+        { title: t('breakdown.gateway'), rows: breakdown(data.byGateway, 'gateway', (g) => g, f) },
+      ],
+      csvHref: adminHref('/admin/api/stats.csv', { ...linkParams, groupBy: 'day,venue', lang }),
+    },
+  };
+}
+
+export type DashboardViewModel = ReturnType<typeof dashboardView>;

@@ -1,0 +1,43 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const SIG_BYTES = 16;
+
+export type Verified<T> = { ok: true; value: T; issuedAt: number } | { ok: false; reason: 'forged' | 'expired' };
+
+/**
+ * Compact HMAC-SHA256-signed, expiring tokens: `<base64url(json)>.<base64url(mac)>`. The `purpose`
+ * is part of the MAC, so a token made for one use (a visit) is never accepted for another (a grant).
+ * A random nonce makes every token distinct.
+ */
+export function createSignedCodec<T>(secret: Buffer, purpose: string, maxLength = 4096) {
+  const mac = (data: string) =>
+    createHmac('sha256', secret).update(purpose).update('\u0000').update(data).digest().subarray(0, SIG_BYTES);
+  return {
+    sign(value: T, issuedAt: number): string {
+      const body = Buffer.from(
+        JSON.stringify({ v: value, t: issuedAt, n: randomBytes(6).toString('base64url') }),
+      ).toString('base64url');
+      return `${body}.${mac(body).toString('base64url')}`;
+    },
+    /** Checks signature and age (`maxAgeMs`; a minute of clock skew is tolerated). Never throws. */
+    verify(token: string | undefined, now: number, maxAgeMs: number): Verified<T> {
+      if (!token || token.length > maxLength) return { ok: false, reason: 'forged' };
+      const dot = token.indexOf('.');
+      if (dot <= 0) return { ok: false, reason: 'forged' };
+      const body = token.slice(0, dot);
+      const given = Buffer.from(token.slice(dot + 1), 'base64url');
+      if (given.length !== SIG_BYTES || !timingSafeEqual(given, mac(body))) return { ok: false, reason: 'forged' };
+      let parsed: { v?: unknown; t?: unknown };
+      try {
+        parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { v?: unknown; t?: unknown };
+      } catch {
+        return { ok: false, reason: 'forged' };
+      }
+      if (typeof parsed !== 'object' || parsed === null || typeof parsed.t !== 'number' || parsed.v === undefined) {
+        return { ok: false, reason: 'forged' };
+      }
+      if (parsed.t > now + 60_000 || now - parsed.t > maxAgeMs) return { ok: false, reason: 'expired' };
+      return { ok: true, value: parsed.v as T, issuedAt: parsed.t };
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import {
+  GrantError,
+  type Arrival,
+  type ClientContext,
+  type Gateway,
+  type GrantState,
+  type QueryParams,
+} from './gateway.js';
+import { decodeFasBase64, decryptFasLevel2, openndsRhid, parseFasQuery, safeDecode } from './opennds-fas.js';
+
+/** `host` or `host:port`, as the grant URL's host must match it (see `allowedGatewayUrl`). */
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/, 'must be a host name or IP, optionally with :port, e.g. "10.0.0.1:2050"');
+
+const settingsSchema = z
+  .object({
+    kind: z.literal('opennds'),
+    /**
+     * The router's `option fas_secure_enabled`. openNDS's default is 1. Levels 3 and 4 need the
+     * router's authmon daemon to poll the portal, which this portal does not serve.
+     */
+    fasSecureLevel: z
+      .literal([0, 1, 2], {
+        error:
+          "must be 0, 1 or 2 (the router's fas_secure_enabled); levels 3 and 4 are not supported, see docs/gateways/opennds.md",
+      })
+      .default(1),
+    /** The router's `option faskey`, character for character (levels 1 and 2). */
+    faskey: z
+      .string()
+      .regex(/^\S{1,256}$/, "must be the router's `option faskey`, with no white space")
+      .optional(),
+    /** The router's auth directory (openNDS `authdir`, default `opennds_auth`); level 2 also sends it. */
+    authdir: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a plain directory name such as "opennds_auth"')
+      .default('opennds_auth'),
+    /** Gateway hosts grants may go to; empty = any private IPv4 address (where routers live). */
+    allowedHosts: z.array(hostPort).max(100).default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.fasSecureLevel > 0 && s.faskey === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['faskey'],
+        message: `is required for fasSecureLevel ${s.fasSecureLevel}: copy \`option faskey\` from the router`,
+      });
+  });
+export type OpenndsSettings = z.infer<typeof settingsSchema>;
+
+const invalid = (detail: string): Arrival => ({ ok: false, reason: 'invalid', detail });
+const tampered = (detail: string): Arrival => ({ ok: false, reason: 'tampered', detail });
+const accepted = (client: ClientContext, state: GrantState): Arrival => ({ ok: true, client, state });
+
+/** `http://<gatewayaddress>/<authdir>/` when the router is on an allowed host, else undefined. */
+function authUrl(origin: string, authdir: string, allowedHosts: readonly string[]): URL | undefined {
+  const url = allowedGatewayUrl(origin, allowedHosts);
+  return url && url.pathname === `/${authdir}/` && url.search === '' ? url : undefined;
+}
+
+/**
+ * Level 0 (`http_microhttpd.c` `encode_and_redirect_to_splashpage`): the redirect is
+ * `?authaction=http://<gw>/<authdir>/?clientip=<ip>&gatewayname=…&tok=<token>&redir=<originurl>`,
+ * so the client IP usually arrives inside `authaction` (a separate `clientip` is read too).
+ */
+function level0(q: QueryParams, s: OpenndsSettings): Arrival {
+  const action = allowedGatewayUrl(q.authaction, s.allowedHosts);
+  if (!action || action.pathname !== `/${s.authdir}/`)
+    return invalid('authaction is missing or not an allowed gateway');
+  // openNDS tokens are `%04hx%04hx`; a `tok` longer than 8 would be compared as a hashed id.
+  if (!q.tok || !/^[0-9a-f]{8}$/i.test(q.tok)) return invalid('tok is missing or not an openNDS token');
+  const base = authUrl(`${action.origin}${action.pathname}`, s.authdir, s.allowedHosts)!;
+  return accepted(
+    {
+      clientIp: normalizeIp(q.clientip ?? action.searchParams.get('clientip') ?? undefined),
+      originalUrl: safeOriginalUrl(q.redir),
+    },
+    { a: base.href, t: q.tok },
+  );
+}
+
+/**
+ * Levels 1 and 2 carry the same fields (`construct_querystring`): `hid`, `clientip`,
+ * `clientmac`, `gatewayaddress` (`ip:port`), url-encoded `originurl`…; level 2 adds `authdir`.
+ * The grant itself is computed from `hid` at tap time, so the page never holds the token.
+ */
+function fromFields(fields: ReadonlyMap<string, string>, s: OpenndsSettings, fail: typeof invalid): Arrival {
+  const hid = fields.get('hid');
+  if (!hid || !/^[0-9a-f]{64}$/.test(hid)) return fail('fas carries no hashed id (hid)');
+  const gatewayaddress = fields.get('gatewayaddress') ?? '';
+  const authdir = fields.get('authdir') ?? s.authdir;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(authdir)) return fail('fas carries an unusable authdir');
+  const base = /^[A-Za-z0-9.:[\]-]{1,300}$/.test(gatewayaddress)
+    ? authUrl(`http://${gatewayaddress}/${authdir}/`, authdir, s.allowedHosts)
+    : undefined;
+  if (!base) return invalid('gatewayaddress is missing or not an allowed gateway');
+  return accepted(
+    {
+      clientMac: normalizeMac(fields.get('clientmac')),
+      clientIp: normalizeIp(fields.get('clientip')),
+      originalUrl: safeOriginalUrl(safeDecode(fields.get('originurl'))),
+    },
+    { a: base.href, h: hid },
+  );
+}
+
+function level1(q: QueryParams, s: OpenndsSettings): Arrival {
+  // Level 1 is only encoded (`?fas=<base64>`), so there is nothing to verify, only to read.
+  const raw = decodeFasBase64(q.fas);
+  const text = raw && new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  if (!text) return invalid('fas is missing or not base64');
+  return fromFields(parseFasQuery(text), s, invalid);
+}
+
+function level2(q: QueryParams, s: OpenndsSettings): Arrival {
+  if (q.fas === undefined || q.iv === undefined) return invalid('fas or iv is missing');
+  const text = decryptFasLevel2(q.fas, q.iv, s.faskey!);
+  if (text === undefined) return tampered('fas does not decrypt with the faskey');
+  // A wrong key passes the padding check about once in 256 tries; the fields then make no sense.
+  return fromFields(parseFasQuery(text), s, tampered);
+}
+
+/**
+ * openNDS with a remote FAS (gateways.md §1): the router redirects new clients to the portal
+ * (`faspath` = `/v/<venue>`), and the grant is the traveler's browser calling
+ * `http://<gatewayaddress>/<authdir>/?tok=…&redir=<landing>`; openNDS then 307-redirects to `redir`.
+ */
+export const openndsGateway: Gateway<OpenndsSettings> = {
+  id: 'opennds',
+  displayName: 'openNDS (FAS levels 0–2)',
+  settingsSchema,
+  serverSide: false,
+  parseArrival(query, settings) {
+    try {
+      if (settings.fasSecureLevel === 0) return level0(query, settings);
+      return settings.fasSecureLevel === 1 ? level1(query, settings) : level2(query, settings);
+    } catch {
+      return invalid('unreadable arrival');
+    }
+  },
+  grant({ settings, state, landing }) {
+    // Checked again: the venue's settings may have changed since the page was shown.
+    const base = state.a ? allowedGatewayUrl(state.a, settings.allowedHosts) : undefined;
+    const tok =
+      state.h !== undefined && settings.faskey !== undefined ? openndsRhid(state.h, settings.faskey) : state.t;
+    if (!base || !tok) return Promise.reject(new GrantError('rejected', 'grant state does not fit the venue settings'));
+    const url = new URL(base.href);
+    url.searchParams.set('tok', tok);
+    url.searchParams.set('redir', landing);
+    return Promise.resolve({ kind: 'redirect', url: url.href });
+  },
+};

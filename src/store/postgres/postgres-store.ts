@@ -1,0 +1,148 @@
+import pg from 'pg';
+import type { StatsQuery, StatsResult, Store } from '../store.js';
+import { migrations } from './migrations.js';
+import { assemble, checkQuery, shapeOf } from './stats-shape.js';
+import { statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
+import { transaction } from './transaction.js';
+import { writeBatch } from './write-batch.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * A schema to keep every table in: `migrate()` creates it and every connection of the pool
+   * starts with it as its search_path (tests isolate themselves this way).
+   */
+  schema?: string;
+}
+
+/** Serializes the migrations of every instance on this database (an arbitrary constant: "bzpm"). */
+const MIGRATION_LOCK = 0x627a706d;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens a pool on the PostgreSQL database at `url` (connections are made on first use, so the
+ * portal can start while the database is down; `ping()` tells when it answers). Every method is
+ * safe when several instances share the database.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const { schema, poolSize = 10 } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new RangeError(`schema must be a lower-case SQL identifier (letters, digits, _), got "${schema}"`);
+  }
+  if (!Number.isInteger(poolSize) || poolSize < 1)
+    throw new RangeError(`poolSize must be an integer >= 1 (got ${poolSize})`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Set at connection start-up, so no query of a new connection can run before it.
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the PostgreSQL store is closed');
+  };
+  const statsCache = new Map<string, StatsSql>();
+  // Stats group tens of thousands of rows: enough memory to hash and sort them without spilling
+  // to disk (4 MB by default), for these read-only statements only.
+  const run = (sql: Sql, query: StatsQuery) =>
+    transaction(pool, async (client) => {
+      await client.query("SET LOCAL work_mem = '32MB'");
+      return (await client.query(sql.text, statsValues(sql, query))).rows;
+    });
+
+  return {
+    engine: 'postgres',
+
+    async migrate() {
+      open();
+      await transaction(pool, async (client) => {
+        // Racing instances wait here; the winner's tables and versions are visible to the next statements.
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+          version integer PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`);
+        const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+        const done = new Set(rows.map((r) => r.version));
+        for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+          if (done.has(m.version)) continue;
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        }
+      });
+    },
+
+    async applyBatch(batch, windowMs) {
+      open();
+      if (!Number.isFinite(windowMs) || windowMs < 0) {
+        throw new RangeError(`dedupe window must be a finite number of milliseconds >= 0 (got ${windowMs})`);
+      }
+      if (batch.marked.length === 0 && batch.counters.length === 0) return { counted: 0, deduplicated: 0 };
+      return transaction(pool, (client) => writeBatch(client, batch, windowMs));
+    },
+
+    async ensureSalt(day, candidate) {
+      open();
+      if (!Buffer.isBuffer(candidate) || candidate.length === 0) throw new TypeError('salt must be a non-empty Buffer');
+      const inserted = await pool.query<{ salt: Buffer }>(
+        'INSERT INTO salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING RETURNING salt',
+        [day, candidate],
+      );
+      if (inserted.rows[0]) return inserted.rows[0].salt;
+      // Another instance won; its row is committed (the insert waited for it), so this sees it.
+      const stored = await pool.query<{ salt: Buffer }>('SELECT salt FROM salts WHERE day = $1', [day]);
+      if (!stored.rows[0]) throw new Error(`the salt of ${day} vanished while it was being read; retry`);
+      return stored.rows[0].salt;
+    },
+
+    async deleteSaltsBefore(day) {
+      open();
+      return (await pool.query('DELETE FROM salts WHERE day < $1', [day])).rowCount ?? 0;
+    },
+
+    async rollupUniquesBefore(day) {
+      open();
+      // The uniques are already counted (applyBatch adds each new impression mark), so the rollup
+      // only forgets the hashes. It reports the (day, venue) pairs whose marks it deleted.
+      const result = await pool.query<{ pairs: string }>(
+        `WITH gone AS (DELETE FROM visitor_marks WHERE day < $1 RETURNING day, venue)
+         SELECT count(*) AS pairs FROM (SELECT DISTINCT day, venue FROM gone) AS p`,
+        [day],
+      );
+      return Number(result.rows[0]?.pairs ?? 0);
+    },
+
+    async pruneHourlyBefore(hour) {
+      open();
+      return (await pool.query('DELETE FROM counts_hourly WHERE hour < $1', [hour])).rowCount ?? 0;
+    },
+
+    async stats(query): Promise<StatsResult> {
+      open();
+      checkQuery(query);
+      const shape = shapeOf(query);
+      let sql = statsCache.get(shape);
+      if (!sql) statsCache.set(shape, (sql = statsSql(query)));
+      // Two connections: the counters and the uniques are read at the same time.
+      const [counters, uniques] = await Promise.all([run(sql.counters, query), run(sql.uniques, query)]);
+      return assemble(query, counters, uniques);
+    },
+
+    async ping() {
+      open();
+      await pool.query('SELECT 1');
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The SQLite schema as numbered, forward-only migrations (house style 11). Applied in order by
+ * `migrate()`, each recorded in `schema_migrations`; never edit a released one, add the next number.
+ * Kept as TypeScript so that `tsc` ships them in `dist/`.
+ *
+ * Tables are STRICT (a NaN or fractional counter is an error, not a silently stored REAL) and
+ * WITHOUT ROWID (every table is looked up by its primary key only).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const DIMENSIONS = `
+  venue TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  campaign TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  gateway TEXT NOT NULL,
+  source TEXT NOT NULL,
+  impressions INTEGER NOT NULL DEFAULT 0,
+  store_clicks INTEGER NOT NULL DEFAULT 0,
+  continues INTEGER NOT NULL DEFAULT 0,
+  grants_ok INTEGER NOT NULL DEFAULT 0,
+  grants_failed INTEGER NOT NULL DEFAULT 0`;
+
+const KEY = 'venue, province, kind, campaign, locale, platform, gateway, source';
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'counters, visitor marks, uniques, salts',
+    sql: `
+CREATE TABLE counts_hourly (
+  hour TEXT NOT NULL,${DIMENSIONS},
+  PRIMARY KEY (hour, ${KEY})
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE counts_daily (
+  day TEXT NOT NULL,${DIMENSIONS},
+  PRIMARY KEY (day, ${KEY})
+) STRICT, WITHOUT ROWID;
+
+-- The primary keys lead with hour/day (date-range scans); admin tokens scoped to a few venues
+-- read the daily rows through this one.
+CREATE INDEX counts_daily_venue_day ON counts_daily (venue, day);
+
+CREATE TABLE visitor_marks (
+  day TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  visitor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  province TEXT NOT NULL,
+  venue_kind TEXT NOT NULL,
+  last_at INTEGER NOT NULL,
+  PRIMARY KEY (day, venue, visitor, kind)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE uniques_daily (
+  day TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  visitors INTEGER NOT NULL,
+  PRIMARY KEY (day, venue)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE salts (
+  day TEXT NOT NULL PRIMARY KEY,
+  salt BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT, WITHOUT ROWID;
+`,
+  },
+];

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import * as cheerio from 'cheerio';
+import pg from 'pg';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { testApp, UA } from '../helpers/app.js';
+import { storeEngines } from '../helpers/store-engines.js';
+import { tcpProxy } from '../helpers/tcp-proxy.js';
+
+// PostgreSQL only (fails in CI when it is unreachable, like every PostgreSQL suite).
+const engines = await storeEngines({ postgresOnly: true });
+const schemas: string[] = [];
+
+afterAll(async () => {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url || schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await client.end();
+});
+
+describe.each(engines.map((e) => [e.name]))('%s connection cut during load', () => {
+  it('serves every traveler while the database is unreachable, and every count arrives once it is back', async () => {
+    const direct = new URL(process.env.TEST_DATABASE_URL!);
+    const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const proxied = new URL(direct.href);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const schema = `bz_outage_${randomBytes(4).toString('hex')}`;
+    schemas.push(schema);
+    const store = await openPostgresStore(proxied.href, { schema, poolSize: 4 });
+    await store.migrate();
+    const portal = await testApp({ store, trustProxy: true, recorder: { flushIntervalMs: 100, maxBackoffMs: 400 } });
+
+    let n = 0;
+    const traffic = async (count: number) => {
+      for (let i = 0; i < count; i++, n++) {
+        const ip = `203.0.113.${n % 250}`;
+        const ua = `${UA.iosCaptive} t${n}`;
+        const page = await request(portal.app)
+          .get('/v/ga-ha-noi?url=http://example.com/')
+          .set('User-Agent', ua)
+          .set('X-Forwarded-For', ip);
+        expect(page.status).toBe(200);
+        const $ = cheerio.load(page.text);
+        const beacon = await request(portal.app)
+          .get($('img.bcn').attr('src')!)
+          .set('User-Agent', ua)
+          .set('X-Forwarded-For', ip);
+        expect(beacon.status).toBe(200);
+        const go = await request(portal.app)
+          .get($('.go a').attr('href')!)
+          .set('User-Agent', ua)
+          .set('X-Forwarded-For', ip);
+        expect(go.status).toBe(303);
+      }
+    };
+
+    await traffic(30);
+    proxy.cut();
+    const cutAt = Date.now();
+    await traffic(60); // every traveler request above must succeed while the database is gone
+    while (Date.now() - cutAt < 2000) await new Promise((r) => setTimeout(r, 50));
+    expect(portal.recorder.depth).toBeGreaterThan(0); // the counts are waiting in memory
+    proxy.restore();
+    const deadline = Date.now() + 15_000;
+    while (portal.recorder.depth > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+    const { totals } = await store.stats({ from: '2000-01-01', to: '2100-01-01', groupBy: [] });
+    expect(totals).toMatchObject({ impressions: 90, continues: 90, uniques: 90 });
+    await portal.close();
+    await store.close();
+    await proxy.close();
+  }, 60_000);
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenSigner, visitorHash, type VisitClaims } from '../../src/counting/visit-token.js';
+
+const claims: VisitClaims = {
+  v: 'ga-ha-noi',
+  l: 'vi',
+  p: 'ios',
+  g: 'generic',
+  c: 'bluezone',
+  s: 'page',
+  d: '2026-11-24',
+  h: 'ab'.repeat(16),
+  t: 1_000_000,
+};
+const signer = createTokenSigner(Buffer.alloc(32, 7));
+
+describe('visit tokens', () => {
+  it('round-trip', () => {
+    const check = signer.verify(signer.sign(claims), 1_000_500, 60_000);
+    expect(check).toEqual({ ok: true, claims: expect.objectContaining(claims) });
+  });
+
+  it('every token is distinct', () => {
+    expect(signer.sign(claims)).not.toBe(signer.sign(claims));
+  });
+
+  it('rejects a token signed with another key', () => {
+    const other = createTokenSigner(Buffer.alloc(32, 8));
+    expect(signer.verify(other.sign(claims), 1_000_500, 60_000)).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('rejects a changed payload', () => {
+    const [body, mac] = signer.sign(claims).split('.');
+    const json = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    json.v = 'noi-bai-airport';
+    const forged = `${Buffer.from(JSON.stringify(json)).toString('base64url')}.${mac}`;
+    expect(signer.verify(forged, 1_000_500, 60_000)).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it.each(['', 'x', '.', 'a.b', `${'a'.repeat(2000)}.b`, 'eyJ9.AAAAAAAAAAAAAAAAAAAAAA'])(
+    'rejects garbage %j',
+    (token) => {
+      expect(signer.verify(token, 1_000_500, 60_000).ok).toBe(false);
+    },
+  );
+
+  it('expires, and rejects tokens from the future', () => {
+    const token = signer.sign(claims);
+    expect(signer.verify(token, 1_000_000 + 60_001, 60_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(signer.verify(token, 1_000_000 - 61_000, 60_000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('visitor hashes depend on salt, venue and identity, and reveal none of them', () => {
+    const salt = Buffer.alloc(32, 1);
+    const h = visitorHash(salt, 'ga-ha-noi', 'aa:bb:cc:dd:ee:ff');
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+    expect(visitorHash(salt, 'ga-ha-noi', 'aa:bb:cc:dd:ee:ff')).toBe(h);
+    expect(visitorHash(Buffer.alloc(32, 2), 'ga-ha-noi', 'aa:bb:cc:dd:ee:ff')).not.toBe(h);
+    expect(visitorHash(salt, 'noi-bai-airport', 'aa:bb:cc:dd:ee:ff')).not.toBe(h);
+    expect(visitorHash(salt, 'ga-ha-noi', 'aa:bb:cc:dd:ee:00')).not.toBe(h);
+  });
+});
