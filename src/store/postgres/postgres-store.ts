@@ -40,6 +40,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A connection cut while checked out emits 'error' on its client too (pg only listens while it is
+  // idle): without a listener that would be an uncaught exception. The query in flight still rejects,
+  // and the write path retries it.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 
   let closed = false;
   const open = () => {
