@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { StatsQuery, StatsResult, Store } from '../store.js';
 import { migrations } from './migrations.js';
-import { assemble, checkQuery, shapeOf } from './stats-shape.js';
+import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
 import { statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
 import { transaction } from './transaction.js';
 import { writeBatch } from './write-batch.js';

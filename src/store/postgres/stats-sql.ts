@@ -1,5 +1,5 @@
 import type { GroupKey, StatsQuery } from '../store.js';
-import { groupsCarryUniques } from './stats-shape.js';
+import { groupsCarryUniques } from '../stats-shape.js';
 
 /** A statement and the names of its `$n` parameters, in order. */
 export interface Sql {

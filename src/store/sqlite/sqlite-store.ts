@@ -5,7 +5,7 @@ import type { Batch, BatchResult, MarkedEvent, StatsQuery, StatsResult, Store } 
 import { HourlySums } from './counter-sums.js';
 import { migrations } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { assemble, checkQuery, shapeOf } from './stats-shape.js';
+import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
 import { statsParams, statsSql } from './stats-sql.js';
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (

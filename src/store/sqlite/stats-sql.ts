@@ -1,5 +1,5 @@
 import type { GroupKey, StatsQuery } from '../store.js';
-import { groupsCarryUniques } from './stats-shape.js';
+import { groupsCarryUniques } from '../stats-shape.js';
 
 /** The two statements of one shape of stats query (see `shapeOf`); their rows go to `assemble`. */
 export interface StatsSql {

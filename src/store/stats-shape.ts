@@ -7,10 +7,9 @@ import {
   type StatsQuery,
   type StatsResult,
   type StatsRow,
-} from '../store.js';
+} from './store.js';
 
-// Engine-agnostic shaping of stats results. Kept byte-identical in src/store/sqlite/ and
-// src/store/postgres/ until it can move up to src/store/ (outside these folders' ownership).
+// Engine-agnostic checking of stats queries and shaping of their results, shared by both engines.
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
