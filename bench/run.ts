@@ -6,7 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runHttpBench } from './http-bench.js';
+import { soakMain } from './soak.js';
 import { runStoreBench } from './store-bench.js';
+
+// `npm run bench -- --soak`: the soak (bench/soak.ts, BENCH_SOAK_SECONDS) instead of the suites.
+if (process.argv.includes('--soak')) process.exit(await soakMain());
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 

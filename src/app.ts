@@ -10,14 +10,16 @@ import { SaltKeeper } from './counting/salts.js';
 import { createTokenSigner } from './counting/visit-token.js';
 import { checkRegistry } from './gateways/registry.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { cardRoutes } from './http/card-routes.js';
 import { countingRoutes } from './http/counting-routes.js';
 import { grantRoutes } from './http/grant-routes.js';
 import { createGrantCodec } from './http/grant-state.js';
 import { AppError, toAppError } from './http/errors.js';
 import { healthRoutes, type Readiness } from './http/health.js';
+import { printRoutes } from './http/print-routes.js';
 import { buildRuntime, type RuntimeRef } from './http/runtime.js';
 import { securityHeaders } from './http/security.js';
-import { renderNotice, travelerRoutes } from './http/traveler-routes.js';
+import { renderNotice, splashRoutes, travelerRoutes } from './http/traveler-routes.js';
 import { compileViews } from './http/views.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -118,6 +120,8 @@ export function createApp(deps: AppDeps): PortalApp {
 
   app.use(accessLog(log, metrics));
   app.use(securityHeaders());
+  // First: the route every traveler hits (it compresses itself; see traveler-routes.ts).
+  app.use(splashRoutes({ ref, views, counting, codec, clock }));
   app.use(healthRoutes(readiness));
   app.use(compression({ threshold: 1024 }));
   app.use('/public', express.static(publicDir, { index: false, maxAge: '1d', fallthrough: false }));
@@ -133,7 +137,9 @@ export function createApp(deps: AppDeps): PortalApp {
       metricsOnMainApp: deps.metricsOnMainApp ?? true,
     }),
   );
-  app.use(travelerRoutes({ ref, views, counting, codec, clock }));
+  app.use(travelerRoutes({ ref, views, counting }));
+  app.use(printRoutes({ ref, views }));
+  app.use(cardRoutes({ ref, views, counting }));
   app.use(countingRoutes(counting));
   app.use(grantRoutes({ ref, views, counting, codec, clock, metrics, logger: deps.logger }));
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ensureSomeToken } from './admin/tokens.js';
 import { createApp, type PortalApp } from './app.js';
 import { metricsApp } from './http/admin-routes.js';
 import { loadEnv, type Env } from './config/env.js';
+import { ConfigError } from './config/errors.js';
 import { loadPortalConfigFile } from './config/load.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openStore, redactUrl } from './store/open.js';
@@ -16,6 +17,11 @@ export interface RunningPortal {
   logger: Logger;
   /** Stops accepting, lets requests in flight finish, writes every pending count, closes the store. */
   shutdown(reason: string): Promise<void>;
+  /**
+   * Re-reads the venue/campaign file (SIGHUP): a valid one is swapped in, a broken one is logged
+   * with every problem and the running configuration stays. Returns whether it was swapped.
+   */
+  reloadConfig(): boolean;
 }
 
 /** How long requests in flight may take to finish after SIGTERM before sockets are closed. */
@@ -24,8 +30,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const FLUSH_GRACE_MS = 15_000;
 
 /**
- * The entry point's work: read settings, open the store, build the app, listen, and shut down
- * cleanly on SIGTERM/SIGINT. Configuration errors propagate as ConfigError (the CLI prints them and
+ * The entry point's work: read settings, open the store, build the app, listen, reload the
+ * venue/campaign file on SIGHUP and shut down cleanly on SIGTERM/SIGINT. Configuration errors propagate as ConfigError (the CLI prints them and
  * exits 1).
  */
 export async function startPortal(
@@ -64,7 +70,12 @@ export async function startPortal(
 
   const metricsServer =
     env.METRICS_PORT === undefined ? undefined : metricsApp(portal.metrics).listen(env.METRICS_PORT, env.METRICS_HOST);
-  const server = portal.app.listen(env.PORT, env.HOST);
+  // A client that trickles its headers or body is cut off (408) after seconds, not Node's minutes;
+  // the check interval can only be set when the server is created.
+  const server = createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+    portal.app,
+  ).listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -77,6 +88,25 @@ export async function startPortal(
     { category: 'server', port, host: env.HOST, config: config.source, venues: config.venues.length },
     `bluezone-portal listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}/v/${config.venues[0]!.id}`,
   );
+
+  // The swap is one assignment (see PortalApp.reload): requests in flight finish on the old
+  // configuration, new ones get the new one, and none is refused meanwhile.
+  const reloadConfig = (): boolean => {
+    const log = logger.child({ category: 'config' });
+    try {
+      const next = loadPortalConfigFile(env.PORTAL_CONFIG);
+      portal.reload(next);
+      log.info({ config: next.source, venues: next.venues.length }, 'configuration reloaded');
+      return true;
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [{ where: '(reload)', message: String(err) }];
+      log.error(
+        { config: env.PORTAL_CONFIG ?? config.source, problems },
+        'configuration not reloaded: keeping the running one',
+      );
+      return false;
+    }
+  };
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
@@ -103,6 +133,9 @@ export async function startPortal(
   };
 
   if (options.handleSignals) {
+    process.on('SIGHUP', () => {
+      reloadConfig();
+    });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         void shutdown(signal).then(() => {
@@ -112,5 +145,5 @@ export async function startPortal(
       });
     }
   }
-  return { server, portal, store, logger, shutdown };
+  return { server, portal, store, logger, shutdown, reloadConfig };
 }

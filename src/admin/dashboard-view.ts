@@ -27,6 +27,8 @@ export interface DashboardInput {
   csrf: string;
   nonce: string;
   css: string;
+  /** The dashboard's own path: `/admin` under the portal's mount point (e.g. `/wifi/admin`). */
+  adminPath: string;
 }
 
 interface Option {
@@ -51,7 +53,7 @@ export function filterForm(query: Record<string, unknown>): FilterForm {
   };
 }
 
-/** `/admin?…` or `/admin/api/stats.csv?…` with the current filters (empty ones left out). */
+/** `<mount>/admin?…` or `<mount>/admin/api/stats.csv?…` with the current filters (empty ones left out). */
 export function adminHref(path: string, params: Record<string, string>): string {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== ''));
   const text = search.toString();
@@ -136,15 +138,16 @@ export function dashboardView(input: DashboardInput) {
     nonce: input.nonce,
     css: input.css,
     csrf: input.csrf,
+    adminPath: input.adminPath,
     signedInAs: t('signedInAs', { name: input.principal.name, scope: scopeText(input) }),
     langLinks: (['vi', 'en'] as const).map((l) => ({
       lang: l,
       label: t(`language.${l}`),
-      href: adminHref('/admin', { ...linkParams, lang: l }),
+      href: adminHref(input.adminPath, { ...linkParams, lang: l }),
       current: l === lang,
     })),
     filters,
-    resetHref: adminHref('/admin', { lang }),
+    resetHref: adminHref(input.adminPath, { lang }),
     error: input.error,
   };
   if (!request || !data) return { ...base, report: undefined };
@@ -241,7 +244,7 @@ export function dashboardView(input: DashboardInput) {
         },
         { title: t('breakdown.gateway'), rows: breakdown(data.byGateway, 'gateway', (g) => g, f) },
       ],
-      csvHref: adminHref('/admin/api/stats.csv', { ...linkParams, groupBy: 'day,venue', lang }),
+      csvHref: adminHref(`${input.adminPath}/api/stats.csv`, { ...linkParams, groupBy: 'day,venue', lang }),
     },
   };
 }

@@ -131,6 +131,41 @@ const brandingSchema = z
     }
   });
 
+/**
+ * One `frame-ancestors` source of the embeddable card: scheme, host (optionally `*.` for its
+ * subdomains), optional port. The value goes verbatim into a CSP header, so nothing else may pass:
+ * no path, quote, semicolon, comma or space.
+ */
+const frameAncestor = z
+  .string({ error: 'must be text' })
+  .trim()
+  .toLowerCase()
+  .refine(
+    (value) => {
+      const m = /^https?:\/\/(\*\.)?([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*)(?::(\d{1,5}))?$/.exec(value);
+      if (!m) return false;
+      const [, wildcard, host, port] = m;
+      const labels = host!.split('.');
+      if (labels.some((l) => l.startsWith('-') || l.endsWith('-'))) return false;
+      // A wildcard must stand for the subdomains of a domain (https://*.example.vn), never a whole TLD.
+      if (wildcard && labels.length < 2) return false;
+      return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+    },
+    {
+      error:
+        'must be a scheme and host such as "https://wifi.example.vn", "https://*.example.vn" or "http://localhost:8081" (http or https, optional port, no path)',
+    },
+  );
+
+/** Where the venue's card (`/v/<id>/card`) may be shown in an iframe. */
+const embedSchema = z
+  .object({
+    /** Pages that may frame the card; empty: the card may not be framed at all. */
+    frameAncestors: z.array(frameAncestor).max(32, 'list at most 32 hosts').default([]),
+  })
+  .strict()
+  .default({ frameAncestors: [] });
+
 const venueSchema = z
   .object({
     id: slug,
@@ -163,6 +198,8 @@ const venueSchema = z
       .default({}),
     /** How long a server-side grant (a controller call) may take before the traveler gets the retry page. */
     grantTimeoutMs: z.number().int().min(500).max(30_000).default(5000),
+    /** Framing of the embeddable card by the operator's own pages. */
+    embed: embedSchema,
     /** Where "Continue" goes when the gateway gave no usable original URL. */
     fallbackUrl: httpUrl,
   })

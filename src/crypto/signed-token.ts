@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBase64url } from './random-pool.js';
 
 const SIG_BYTES = 16;
 
@@ -14,9 +15,7 @@ export function createSignedCodec<T>(secret: Buffer, purpose: string, maxLength 
     createHmac('sha256', secret).update(purpose).update('\u0000').update(data).digest().subarray(0, SIG_BYTES);
   return {
     sign(value: T, issuedAt: number): string {
-      const body = Buffer.from(
-        JSON.stringify({ v: value, t: issuedAt, n: randomBytes(6).toString('base64url') }),
-      ).toString('base64url');
+      const body = Buffer.from(JSON.stringify({ v: value, t: issuedAt, n: randomBase64url(6) })).toString('base64url');
       return `${body}.${mac(body).toString('base64url')}`;
     },
     /** Checks signature and age (`maxAgeMs`; a minute of clock skew is tolerated). Never throws. */
@@ -25,8 +24,11 @@ export function createSignedCodec<T>(secret: Buffer, purpose: string, maxLength 
       const dot = token.indexOf('.');
       if (dot <= 0) return { ok: false, reason: 'forged' };
       const body = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1), 'base64url');
-      if (given.length !== SIG_BYTES || !timingSafeEqual(given, mac(body))) return { ok: false, reason: 'forged' };
+      // Compared as the exact base64url text: decoding first would accept other spellings of the
+      // same MAC (the last character carries unused bits), so one token would have several forms.
+      const given = Buffer.from(token.slice(dot + 1));
+      const expected = Buffer.from(mac(body).toString('base64url'));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
       let parsed: { v?: unknown; t?: unknown };
       try {
         parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { v?: unknown; t?: unknown };

@@ -42,10 +42,18 @@ const problemError = (p: StatsProblem) =>
   new AppError(p.status, p.code, p.status === 403 ? 'error.forbidden' : 'error.badRequest', p.message);
 const langOf = (value: unknown): AdminLang =>
   (ADMIN_LANGS as readonly unknown[]).includes(value) ? (value as AdminLang) : 'vi';
-const isApi = (req: Request) => /^\/(admin\/api|metrics)(\/|\?|$|\.)/.test(req.originalUrl);
+/**
+ * The portal's mount point (`''` at the root, `/wifi` in a host app) from inside a handler mounted
+ * at `/admin` or `/metrics`, where Express has already added that segment to `req.baseUrl`.
+ */
+const mountOf = (req: Request) => req.baseUrl.replace(/\/(admin|metrics)$/i, '');
+const isApi = (req: Request) => /^\/(admin\/api|metrics)(\/|\?|$|\.)/i.test(req.originalUrl.slice(mountOf(req).length));
+/** The dashboard's path under the mount point, from a route of this router (mounted without a path). */
+const adminPath = (req: Request) => `${req.baseUrl}/admin`;
 
 /**
- * The admin API, dashboard and (optionally) /metrics, to be mounted at the root of the app:
+ * The admin API, dashboard and (optionally) /metrics, mounted without a path on the portal app (so
+ * `req.baseUrl` is the portal's mount point, and links, redirects and the cookie path follow it):
  * `GET /admin/api/stats`, `GET /admin/api/stats.csv`, `GET /admin`, `POST /admin/login`,
  * `POST /admin/logout`, `GET /metrics`. Every response under /admin is `Cache-Control: no-store`;
  * errors are JSON under /admin/api and /metrics, a localized page elsewhere, never a stack trace.
@@ -134,25 +142,27 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     return { cfg, lang: resolved.value.request.lang, query: resolved.value.query };
   };
 
-  const langLinks = (lang: AdminLang) =>
+  const langLinks = (lang: AdminLang, path: string) =>
     ADMIN_LANGS.map((l) => ({
       lang: l,
       label: adminTranslator(lang)(`language.${l}`),
-      href: adminHref('/admin', { lang: l }),
+      href: adminHref(path, { lang: l }),
       current: l === lang,
     }));
-  const page = (res: Response, lang: AdminLang) => ({
+  /** What every admin page needs; `path` is the dashboard's path under the mount point. */
+  const page = (res: Response, lang: AdminLang, path: string) => ({
     lang,
     t: adminTranslator(lang),
     nonce: res.locals.cspNonce as string,
     css: adminCss,
-    langLinks: langLinks(lang),
+    adminPath: path,
+    langLinks: langLinks(lang, path),
   });
-  const renderLogin = (res: Response, lang: AdminLang, status: number, error?: string) =>
+  const renderLogin = (req: Request, res: Response, lang: AdminLang, status: number, error?: string) =>
     res
       .status(status)
       .type('html')
-      .send(views.login({ ...page(res, lang), error }));
+      .send(views.login({ ...page(res, lang, adminPath(req)), error }));
 
   router.use('/admin', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -175,11 +185,11 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.get('/admin', async (req, res) => {
     const lang = langOf(req.query.lang);
     const signedIn = fromSession(req);
-    if (!signedIn) return void renderLogin(res, lang, 200);
+    if (!signedIn) return void renderLogin(req, res, lang, 200);
     const { principal, cookie } = signedIn;
     const { cfg, resolved } = resolve(req, principal, { lang, groupBy: undefined });
     const view = {
-      ...page(res, lang),
+      ...page(res, lang, adminPath(req)),
       config: cfg,
       principal,
       allowed: allowedVenues(principal.scope, cfg),
@@ -205,17 +215,17 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const principal = typeof form.token === 'string' ? tokens.verify(form.token.trim(), config()) : undefined;
     if (!principal) {
       log.warn('admin sign-in with an unknown token');
-      return void renderLogin(res, lang, 401, adminTranslator(lang)('signIn.wrong'));
+      return void renderLogin(req, res, lang, 401, adminTranslator(lang)('signIn.wrong'));
     }
     res.cookie(session.SESSION_COOKIE, session.signSession(principal, secret, deps.clock.now()), {
       httpOnly: true,
       sameSite: 'strict',
-      path: '/admin',
+      path: adminPath(req),
       secure: req.secure,
       maxAge: session.SESSION_TTL_MS,
     });
     log.info({ tokenName: principal.name }, 'admin signed in');
-    res.redirect(303, `/admin?lang=${lang}`);
+    res.redirect(303, `${adminPath(req)}?lang=${lang}`);
   });
 
   router.post('/admin/logout', rejectCrossSite, body, (req, res) => {
@@ -224,8 +234,13 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     if (cookie && !session.checkCsrf(cookie, form.csrf, secret)) {
       throw new AppError(403, 'csrf', 'error.crossSite', 'the form is stale or came from another site');
     }
-    res.clearCookie(session.SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/admin', secure: req.secure });
-    res.redirect(303, `/admin?lang=${langOf(req.query.lang)}`);
+    res.clearCookie(session.SESSION_COOKIE, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: adminPath(req),
+      secure: req.secure,
+    });
+    res.redirect(303, `${adminPath(req)}?lang=${langOf(req.query.lang)}`);
   });
 
   if (deps.metricsOnMainApp) {
@@ -255,11 +270,12 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     if (isApi(req)) return void res.json({ error: { code, message } });
     const lang = langOf(req.query?.lang);
     const key = known ? err.i18nKey : status >= 500 ? 'error.internal' : 'error.badRequest';
+    const path = `${mountOf(req)}/admin`;
     res.type('html').send(
       views.message({
-        ...page(res, lang),
+        ...page(res, lang, path),
         message: adminTranslator(lang)(key, { message }),
-        backHref: `/admin?lang=${lang}`,
+        backHref: `${path}?lang=${lang}`,
       }),
     );
   };

@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { randomBase64url } from '../crypto/random-pool.js';
+
+/** Stands for the response's nonce while helmet builds the policy once; never sent. */
+const NONCE_MARK = 'bzpNonceMark0';
 
 /**
  * Security headers of every portal response. The CSP allows nothing but this server's images
@@ -8,34 +12,69 @@ import helmet from 'helmet';
  * no framing, no `<base>` rewriting, and forms may post only to this server.
  * `upgrade-insecure-requests` is deliberately absent: captive portals are usually plain http.
  */
-export function securityHeaders(): RequestHandler[] {
-  const nonce: RequestHandler = (_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
-    next();
-  };
-  const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        scriptSrc: ["'none'"],
-        objectSrc: ["'none'"],
-      },
+const policy = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: [`'nonce-${NONCE_MARK}'`],
+      imgSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      scriptSrc: ["'none'"],
+      objectSrc: ["'none'"],
     },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    // HSTS only means something over TLS; see `hsts` below.
-    strictTransportSecurity: false,
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-  });
-  const hsts: RequestHandler = (req, res, next) => {
-    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  // HSTS only means something over TLS; see `applySecurityHeaders`.
+  strictTransportSecurity: false,
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+});
+
+/**
+ * Helmet decides the headers; it runs once, here, on a stand-in response, and every request then
+ * sets the same list (with its own nonce in the CSP). Helmet's dozen middlewares per request were
+ * a measurable share of the splash route's time (docs/PERFORMANCE.md).
+ */
+function headersFromHelmet(): { fixed: [string, string][]; cspBefore: string; cspAfter: string } {
+  const set = new Map<string, string>();
+  const removed = new Set<string>();
+  const res = {
+    setHeader: (name: string, value: string) => set.set(name, String(value)),
+    removeHeader: (name: string) => removed.add(name.toLowerCase()),
+  };
+  let done = false;
+  policy({} as IncomingMessage, res as unknown as ServerResponse, () => (done = true));
+  const csp = set.get('Content-Security-Policy');
+  if (!done || !csp?.includes(NONCE_MARK)) throw new Error('helmet did not produce the expected headers');
+  set.delete('Content-Security-Policy');
+  const [cspBefore, cspAfter] = csp.split(NONCE_MARK) as [string, string];
+  return { fixed: [...set], cspBefore, cspAfter };
+}
+
+const { fixed, cspBefore, cspAfter } = headersFromHelmet();
+
+/** The portal's Content-Security-Policy for a response whose inline stylesheet carries `nonce`. */
+export function contentSecurityPolicy(nonce: string): string {
+  return cspBefore + nonce + cspAfter;
+}
+
+/** Sets every security header on `res` and returns the response's CSP nonce (also in `res.locals`). */
+export function applySecurityHeaders(req: { secure: boolean }, res: ServerResponse): string {
+  const nonce = randomBase64url(16);
+  for (const [name, value] of fixed) res.setHeader(name, value);
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+  // HSTS only over TLS (directly, or as a trusted proxy reports it).
+  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+  res.removeHeader('X-Powered-By');
+  return nonce;
+}
+
+export function securityHeaders(): RequestHandler {
+  return (req, res, next) => {
+    res.locals.cspNonce = applySecurityHeaders(req, res);
     next();
   };
-  return [nonce, headers, hsts];
 }

@@ -7,22 +7,29 @@ import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
-import { buildSplashView, languageLinks } from '../page/splash-view.js';
+import { buildSplashView, languageLinks, queryWithoutLang } from '../page/splash-view.js';
 import { AppError } from './errors.js';
 import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
 import { clientIdentity } from './request-facts.js';
 import type { RuntimeRef } from './runtime.js';
+import { createSplashPages } from './splash-page.js';
 import { pageCss, type Views } from './views.js';
 
 export const DEFAULT_BRAND = '#0b5cad';
 
-function sendHtml(res: Response, status: number, html: string): void {
-  res.status(status);
+function sendHtml(res: Response, status: number, html: string | Buffer): void {
+  res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   // Pages carry per-client gateway parameters: never cache them anywhere.
   res.setHeader('Cache-Control', 'no-store');
-  res.send(html);
+  if (typeof html === 'string') {
+    res.send(html);
+    return;
+  }
+  // Already encoded (the splash page): straight to Node, which leaves the body out for HEAD.
+  res.setHeader('Content-Length', html.length);
+  res.end(html);
 }
 
 export interface TravelerDeps {
@@ -33,14 +40,9 @@ export interface TravelerDeps {
   clock: Clock;
 }
 
-/**
- * The splash page. The handler parses the request, asks the venue's gateway to read the arrival,
- * issues the signed visit token (counting) and grant state (the tap), and renders.
- */
-export function travelerRoutes({ ref, views, counting, codec, clock }: TravelerDeps): Router {
+/** The page shown after login (`/v/:venueId/info`). */
+export function travelerRoutes({ ref, views, counting }: Omit<TravelerDeps, 'codec' | 'clock'>): Router {
   const router = Router();
-
-  router.get('/v/:venueId', (req, res) => renderSplash(req, res, req.params.venueId));
 
   // After login: a short page with the install links and steps, fit to be the RFC 8908
   // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
@@ -94,6 +96,22 @@ export function travelerRoutes({ ref, views, counting, codec, clock }: TravelerD
     );
   });
 
+  return router;
+}
+
+/**
+ * The splash page, on its own router so that the app can put it first: it is the route every
+ * traveler hits, it compresses itself (splash-page.ts), and it needs nothing of the middleware that
+ * other routes use (compression, static files, admin). The handler parses the request, asks the
+ * venue's gateway to read the arrival, issues the signed visit token (counting) and grant state
+ * (the tap), and assembles the page.
+ */
+export function splashRoutes({ ref, views, counting, codec, clock }: TravelerDeps): Router {
+  const router = Router();
+  const pages = createSplashPages(views);
+
+  router.get('/v/:venueId', (req, res) => renderSplash(req, res, req.params.venueId));
+
   // Gateways with fixed arrival paths (e.g. UniFi's /guest/s/<site>/) reach the same page.
   for (const gateway of GATEWAYS) {
     for (const route of gateway.arrivalRoutes ?? []) {
@@ -135,7 +153,6 @@ export function travelerRoutes({ ref, views, counting, codec, clock }: TravelerD
         ],
       });
     }
-    const venuePath = `${req.baseUrl}/v/${venue.id}`;
     const guess = detectPlatform(req.headers['user-agent']);
     const visitToken = counting.issue({
       venueId: venue.id,
@@ -149,22 +166,21 @@ export function travelerRoutes({ ref, views, counting, codec, clock }: TravelerD
       { v: venue.id, g: gateway.id, u: arrival.client.originalUrl, x: arrival.state },
       clock.now(),
     );
-    const view = buildSplashView({
-      config,
-      translator,
-      venue,
-      locale,
-      guess,
-      query,
-      venuePath,
-      publicPath: `${req.baseUrl}/public`,
-      visitToken,
-      grantToken,
-    });
     sendHtml(
       res,
       200,
-      views.splash({ ...view, nonce: res.locals.cspNonce, css: pageCss(venue.branding.primaryColor) }),
+      pages.render({
+        config,
+        translator,
+        venue,
+        locale,
+        guess,
+        query,
+        baseUrl: req.baseUrl,
+        nonce: res.locals.cspNonce as string,
+        visitToken,
+        grantToken,
+      }),
     );
   }
 
@@ -207,7 +223,7 @@ export function renderNoticePage(
     languageLabel: t('language.switcherLabel'),
     languages:
       req.method === 'GET' && status !== 200
-        ? languageLinks(path, query, LOCALES, locale, (l) => translator.forLocale(l)('language.name'))
+        ? languageLinks(path, queryWithoutLang(query), LOCALES, locale, (l) => translator.forLocale(l)('language.name'))
         : [],
   });
   sendHtml(res, status, html);

@@ -8,6 +8,9 @@ type Render = (v: object) => string;
 export interface Views {
   splash: Render;
   notice: Render;
+  card: Render;
+  poster: Render;
+  signage: Render;
 }
 
 /**
@@ -24,7 +27,13 @@ export function compileViews(): Views {
       cache: true,
     }) as Render;
   };
-  return { splash: compile('splash'), notice: compile('notice') };
+  return {
+    splash: compile('splash'),
+    notice: compile('notice'),
+    card: compile('card'),
+    poster: compile('poster'),
+    signage: compile('signage'),
+  };
 }
 
 const baseCss = readFileSync(path.join(viewsDir, 'styles', 'portal.css'), 'utf8')

@@ -105,22 +105,27 @@ function steps(config: PortalConfig, t: Translate, locale: Locale, guess: Platfo
     });
 }
 
-/** `?a=1&b=2` with `lang` replaced, for the language switcher. Keeps every gateway parameter. */
+/** The page's query without `lang`, encoded: the language switcher keeps every gateway parameter. */
+export function queryWithoutLang(query: QueryParams): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (k !== 'lang') params.append(k, v);
+  return params.toString();
+}
+
+/** `<path>?<query>&lang=xx` for each offered language, for the language switcher. */
 export function languageLinks(
-  venuePath: string,
-  query: QueryParams,
+  pagePath: string,
+  /** The page's query without `lang`, encoded (`queryWithoutLang`). */
+  base: string,
   offered: readonly Locale[],
   current: Locale,
   nameOf: (l: Locale) => string,
 ): LanguageLink[] {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (k !== 'lang') params.append(k, v);
-  const base = params.toString();
   const list = offered.includes(current) ? offered : [current, ...offered];
   return LOCALES.filter((l) => list.includes(l)).map((locale) => ({
     locale,
     name: nameOf(locale),
-    href: `${venuePath}?${base ? `${base}&` : ''}lang=${encodeURIComponent(locale)}`,
+    href: `${pagePath}?${base ? `${base}&` : ''}lang=${encodeURIComponent(locale)}`,
     current: locale === current,
   }));
 }
@@ -142,6 +147,8 @@ export interface SplashInput {
   visitToken: string;
   /** The signed grant state of this rendering (the tap); absent on pages shown after login. */
   grantToken?: string;
+  /** The query the language links carry, already encoded (default: `queryWithoutLang(query)`). */
+  languageQuery?: string;
 }
 
 /** The parts of a splash view that depend only on venue, locale and platform: translated once. */
@@ -199,7 +206,7 @@ function staticSplash(input: SplashInput): StaticSplash {
 const languageNames = new WeakMap<Translator, (l: Locale) => string>();
 
 /** Each language's own name, looked up once per translator. */
-function nameOf(translator: Translator): (l: Locale) => string {
+export function nameOf(translator: Translator): (l: Locale) => string {
   let fn = languageNames.get(translator);
   if (!fn) {
     const names = new Map(LOCALES.map((l) => [l, translator.forLocale(l)('language.name')]));
@@ -222,7 +229,7 @@ export function buildSplashView(input: SplashInput): SplashView {
     beaconSrc: `${input.venuePath}/i.gif?t=${encodeURIComponent(input.visitToken)}`,
     languages: languageLinks(
       input.pagePath ?? input.venuePath,
-      input.query,
+      input.languageQuery ?? queryWithoutLang(input.query),
       venue.languages,
       locale,
       nameOf(input.translator),

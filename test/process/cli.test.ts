@@ -37,6 +37,44 @@ describe('bluezone-portal CLI', () => {
     expect(p.stderr()).toContain('Usage: bluezone-portal');
   });
 
+  it('check-config of a file that is not there exits 1 and names it', async () => {
+    const p = runCli(['check-config', path.join(dir, 'missing.yaml')]);
+    expect(await p.exit).toBe(1);
+    expect(p.stderr()).toContain(`cannot read ${path.join(dir, 'missing.yaml')} (ENOENT)`);
+  });
+
+  it('--help, help after a command, and --version exit 0 without starting anything', async () => {
+    const helps = [['--help'], ['serve', '--help'], ['check-config', '-h']].map((args) => runCli(args, { PORT: '1' }));
+    const v = runCli(['--version']);
+    for (const p of helps) {
+      expect(await p.exit).toBe(0);
+      expect(p.stdout()).toContain('Usage: bluezone-portal <command>');
+      expect(p.stdout()).toContain('Exit codes:');
+    }
+    expect(await v.exit).toBe(0);
+    expect(v.stdout()).toMatch(/^bluezone-portal \d+\.\d+\.\d+\n$/);
+  });
+
+  it('command-line mistakes exit 2 and say what is wrong', async () => {
+    const option = runCli(['serve', '--port', '80']);
+    expect(await option.exit).toBe(2);
+    expect(option.stderr()).toContain('"serve" has no option --port; settings come from the environment');
+    const extra = runCli(['check-config', 'a.yaml', 'b.yaml']);
+    expect(await extra.exit).toBe(2);
+    expect(extra.stderr()).toContain('"check-config" takes at most 1 argument(s)');
+  });
+
+  it('serve on a port that is taken exits 1 with one clear line, not a stack trace', async () => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const p = runCli(['serve'], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' });
+    expect(await p.exit).toBe(1);
+    taken.close();
+    expect(p.stderr()).toMatch(/^bluezone-portal could not start: listen EADDRINUSE.*\n$/m);
+    expect(p.stderr()).not.toMatch(/^\s+at /m);
+  });
+
   it('SIGTERM: stops accepting, finishes the request in flight, exits 0', async () => {
     const p = runCli(['serve'], { PORT: '0', HOST: '127.0.0.1' });
     const port = await waitForListening(p);
