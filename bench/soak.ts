@@ -302,10 +302,10 @@ export async function soakMain(): Promise<number> {
     `RSS (medians over ${rss.warmupSeconds} s): ${rss.afterWarmupMiB} MiB after the ${rss.warmupSeconds} s warm-up, ${rss.endMiB} MiB at the end, growth ${rss.growthPercent}% (limit < ${MAX_GROWTH_PERCENT}%), peak ${rss.peakMiB} MiB`,
   );
   console.log(
-    `V8 heap used, lowest in each window: ${heap.floorAfterWarmupMiB} MiB after warm-up, ${heap.floorEndMiB} MiB at the end, growth ${heap.growthPercent}%`,
+    `V8 heap used (diagnostic), lowest in each window: ${heap.floorAfterWarmupMiB} MiB after warm-up, ${heap.floorEndMiB} MiB at the end, growth ${heap.growthPercent}%`,
   );
   console.log(
-    `SQLite file: ${database.afterWarmupMiB} MiB after warm-up, ${database.endMiB} MiB at the end (its page cache, up to 64 MiB, grows with it)`,
+    `SQLite file (checkpointed pages; the WAL holds up to 64 MiB more): ${database.afterWarmupMiB} MiB after warm-up, ${database.endMiB} MiB at the end`,
   );
   console.log(
     `reconciliation: ${reconciliation.beaconsAnswered} beacons answered, ${reconciliation.impressionsCounted} impressions counted: ${reconciliation.exact ? 'exact' : 'MISMATCH'}`,

@@ -118,7 +118,9 @@ export function createApp(deps: AppDeps): PortalApp {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
 
-  app.use(accessLog(log, metrics));
+  // The access log's lines hold only method, route, status and duration: nothing to redact, and
+  // redaction (26 paths) was most of a line's cost (docs/PERFORMANCE.md).
+  app.use(accessLog(deps.logger.child({ category: 'http' }, { redact: { paths: [] } }), metrics));
   app.use(securityHeaders());
   // First: the route every traveler hits (it compresses itself; see traveler-routes.ts).
   app.use(splashRoutes({ ref, views, counting, codec, clock }));

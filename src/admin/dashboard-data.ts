@@ -10,6 +10,8 @@ export interface DashboardData {
   byLocale: StatsReport;
   byPlatform: StatsReport;
   byGateway: StatsReport;
+  /** Where the prompt was shown: splash page, embedded card, post-login info page. */
+  bySource: StatsReport;
 }
 
 /**
@@ -23,12 +25,13 @@ export async function loadDashboard(
   lang: AdminLang,
 ): Promise<DashboardData> {
   const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
-  const [byDay, byVenue, byLocale, byPlatform, byGateway] = await Promise.all([
+  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource] = await Promise.all([
     run('day'),
     run('venue'),
     run('locale'),
     run('platform'),
     run('gateway'),
+    run('source'),
   ]);
-  return { byDay, byVenue, byLocale, byPlatform, byGateway };
+  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource };
 }

@@ -82,7 +82,7 @@ function numberCells(n: StatsNumbers, f: Formatters) {
 
 function breakdown(
   report: StatsReport,
-  key: 'locale' | 'platform' | 'gateway',
+  key: 'locale' | 'platform' | 'gateway' | 'source',
   label: (v: string) => string,
   f: Formatters,
 ) {
@@ -243,6 +243,15 @@ export function dashboardView(input: DashboardInput) {
           ),
         },
         { title: t('breakdown.gateway'), rows: breakdown(data.byGateway, 'gateway', (g) => g, f) },
+        {
+          title: t('breakdown.source'),
+          rows: breakdown(
+            data.bySource,
+            'source',
+            (s) => (['page', 'card', 'info'].includes(s) ? t(`source.${s}`) : s),
+            f,
+          ),
+        },
       ],
       csvHref: adminHref(`${input.adminPath}/api/stats.csv`, { ...linkParams, groupBy: 'day,venue', lang }),
     },

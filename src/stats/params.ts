@@ -5,7 +5,17 @@ import { addDays, daysInclusive, isCalendarDay, isDayFormat } from './dates.js';
 import { badRequest, type Checked } from './problem.js';
 
 /** The group keys an admin may ask for (the store knows a few more, kept internal). */
-export const STATS_GROUP_KEYS = ['day', 'hour', 'venue', 'province', 'kind', 'locale', 'platform', 'gateway'] as const;
+export const STATS_GROUP_KEYS = [
+  'day',
+  'hour',
+  'venue',
+  'province',
+  'kind',
+  'locale',
+  'platform',
+  'gateway',
+  'source',
+] as const;
 export type StatsGroupKey = (typeof STATS_GROUP_KEYS)[number] & GroupKey;
 
 /** Longest period one request may cover, in days (both ends included). */

@@ -65,6 +65,14 @@ describe('GET /admin/api/stats: numbers', () => {
     });
   });
 
+  it('groups by where the prompt was shown (source: page, card, info)', async () => {
+    const res = await get('/admin/api/stats?groupBy=source');
+    expect(res.status).toBe(200);
+    expect(res.body.rows.map((r: { source: string; impressions: number }) => [r.source, r.impressions])).toEqual([
+      ['page', 29],
+    ]);
+  });
+
   it('a province token sees only the numbers of its venues', async () => {
     const res = await get('/admin/api/stats?groupBy=venue', TOKENS.hanoi);
     expect(res.status).toBe(200);

@@ -71,9 +71,9 @@ describe('parseStatsParams', () => {
     [
       'an unknown group key',
       { groupBy: 'week' },
-      /groupBy "week" is not supported; use one or two of day, hour, venue, province, kind, locale, platform, gateway/,
+      /groupBy "week" is not supported; use one or two of day, hour, venue, province, kind, locale, platform, gateway, source/,
     ],
-    ['an internal group key', { groupBy: 'source' }, /groupBy "source" is not supported/],
+    ['an internal group key', { groupBy: 'campaign' }, /groupBy "campaign" is not supported/],
     [
       'three group keys',
       { groupBy: 'day,venue,kind' },
