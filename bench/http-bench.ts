@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open.js';
+import { freePort } from './ports.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const VENUES = ['noi-bai-airport', 'tan-son-nhat-airport', 'ga-ha-noi', 'ben-xe-mien-dong', 'ha-long-cruise-port'];
@@ -92,6 +93,8 @@ function pageRequest(): { path: string; headers: Record<string, string> } {
   return {
     path: `/v/${VENUES[n % VENUES.length]}?url=${encodeURIComponent(`http://example.com/news/${n % 97}`)}&mac=${mac}`,
     headers: {
+      // What the mini-browsers send; the splash page is not compressed, other pages would be.
+      'accept-encoding': 'gzip, deflate',
       'accept-language': LANGS[n % LANGS.length]!,
       'user-agent': AGENTS[n % AGENTS.length]!,
       'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
@@ -114,20 +117,20 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
   const results: HttpRun[] = [];
   try {
     // Baseline.
-    const bare = await start(['--import', 'tsx', 'bench/bare-express.ts', '18081'], {});
-    await drive('http://127.0.0.1:18081', options.warmup, [{ method: 'GET', path: '/' }]);
+    const barePort = await freePort();
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    const bare = await start(['--import', 'tsx', 'bench/bare-express.ts', String(barePort)], {});
+    await drive(bareUrl, options.warmup, [{ method: 'GET', path: '/' }]);
     results.push(
-      summarize(
-        'bare express',
-        await drive('http://127.0.0.1:18081', options.seconds, [{ method: 'GET', path: '/' }]),
-        bare.pid!,
-      ),
+      summarize('bare express', await drive(bareUrl, options.seconds, [{ method: 'GET', path: '/' }]), bare.pid!),
     );
     bare.kill('SIGTERM');
 
     // The portal from the build `npm start` runs.
+    const portalPort = await freePort();
+    const portalUrl = `http://127.0.0.1:${portalPort}`;
     const env = {
-      PORT: '18080',
+      PORT: String(portalPort),
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${db}`,
       LOG_LEVEL: 'warn',
@@ -136,14 +139,10 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
     };
     const portal = await start(['dist/cli.js', 'serve'], { ...env, LOG_LEVEL: 'info' });
     const page: autocannon.Request = { method: 'GET', setupRequest: (req) => ({ ...req, ...pageRequest() }) };
-    await drive('http://127.0.0.1:18080', options.warmup, [page]);
-    results.push(
-      summarize('portal splash page', await drive('http://127.0.0.1:18080', options.seconds, [page]), portal.pid!),
-    );
+    await drive(portalUrl, options.warmup, [page]);
+    results.push(summarize('portal splash page', await drive(portalUrl, options.seconds, [page]), portal.pid!));
     const pageSize = Buffer.byteLength(
-      await (
-        await fetch('http://127.0.0.1:18080/v/ga-ha-noi?url=http%3A%2F%2Fexample.com%2F&mac=02:00:00:00:00:01')
-      ).text(),
+      await (await fetch(`${portalUrl}/v/ga-ha-noi?url=http%3A%2F%2Fexample.com%2F&mac=02:00:00:00:00:01`)).text(),
     );
 
     // Reconciliation: every connection renders a page, then loads its beacon; a bounded number of
@@ -171,7 +170,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
       },
     ];
     const amount = Math.max(2000, 2 * Math.round(results[1]!.total / 2));
-    const recon = await driveCount('http://127.0.0.1:18080', amount, chain);
+    const recon = await driveCount(portalUrl, amount, chain);
     results.push(summarize('portal page + beacon', recon, portal.pid!));
     const after = await countedImpressions(db, portal, true);
     return {

@@ -65,6 +65,9 @@ function lastResortPage(landing: string): string {
   return `<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Wi-Fi</title><p><a href="${href}">Tiếp tục vào Internet · Continue to the internet</a></p></html>`;
 }
 
+/** A request slower than this is logged at info. */
+const SLOW_REQUEST_S = 1;
+
 /** Access log and request metrics, without any client identity: method, route, status, duration. */
 function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
@@ -74,8 +77,11 @@ function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.httpRequests.inc({ route, method: req.method, status: `${Math.floor(res.statusCode / 100)}xx` });
       metrics.httpDuration.observe({ route }, seconds);
-      if (logger.isLevelEnabled('info')) {
-        logger.info({ method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, 'request');
+      // Every request is in the metrics; the log gets the ones worth reading (failures, slow
+      // answers) at info and the rest at debug, which also keeps the hot path light.
+      const level = res.statusCode >= 400 || seconds >= SLOW_REQUEST_S ? 'info' : 'debug';
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, 'request');
       }
     });
     next();
