@@ -15,6 +15,9 @@ const slug = z
 const locale = z.enum(LOCALES, { error: `must be one of ${LOCALES.join(', ')}` });
 
 /** A string per locale, e.g. `{ vi: "Ga Hà Nội", en: "Hanoi Railway Station" }`. */
+/** Longest venue message per language: a sentence or two, so branding keeps the page within budget. */
+export const MAX_MESSAGE_LENGTH = 280;
+
 const localizedText = z.partialRecord(locale, z.string().trim().min(1, 'must not be empty'));
 export type LocalizedText = z.infer<typeof localizedText>;
 
@@ -115,8 +118,17 @@ const brandingSchema = z
       .optional(),
     /** Background of the primary button, with white text on it: must reach WCAG AA (4.5:1). */
     primaryColor: hexColor.default('#0b5cad'),
-    /** An optional short venue message shown under the headline. */
-    message: localizedText.optional(),
+    /** An optional short venue message shown under the headline (it must keep the page small). */
+    message: z
+      .partialRecord(
+        locale,
+        z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .max(MAX_MESSAGE_LENGTH, `keep it short: at most ${MAX_MESSAGE_LENGTH} characters`),
+      )
+      .optional(),
   })
   .default({ primaryColor: '#0b5cad' })
   .superRefine((b, ctx) => {

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_URLS, XSS_PAYLOADS } from '../helpers/hostile.js';
-import { testApp, UA } from '../helpers/app.js';
+import { memoryLogger, testApp, UA } from '../helpers/app.js';
 
 const { app, logLines } = await testApp();
 const VENUE = '/v/noi-bai-airport';
@@ -330,17 +330,27 @@ describe('operations', () => {
     expect(res.status).toBe(503);
   });
 
-  it('logs requests without MAC, IP or user agent', async () => {
-    const before = logLines.length;
-    await request(app)
+  it('logs requests without MAC, IP or user agent (every request at debug)', async () => {
+    const { logger, lines: debugLines } = memoryLogger('debug');
+    const portal = await testApp({ logger, trustProxy: true });
+    await request(portal.app)
       .get(`${VENUE}?mac=12:34:56:78:9a:bc&ip=10.9.8.7&url=http://example.com/`)
       .set('User-Agent', 'UniqueAgent/1.0')
       .set('X-Forwarded-For', '203.0.113.77');
-    const lines = logLines.slice(before).join('\n');
+    const lines = debugLines.join('\n');
     expect(lines).toContain('"route":"/v/:venueId"');
     for (const secret of ['12:34:56:78:9a:bc', '10.9.8.7', 'UniqueAgent', '203.0.113.77', '127.0.0.1', '::ffff']) {
       expect(lines).not.toContain(secret);
     }
+    await portal.close();
+  });
+
+  it('at info, logs failed requests but not every page served', async () => {
+    const before = logLines.length;
+    await request(app).get(VENUE);
+    expect(logLines.slice(before).join('\n')).not.toContain('"msg":"request"');
+    await request(app).get('/v/no-such-venue');
+    expect(logLines.slice(before).join('\n')).toMatch(/"status":404.*"msg":"request"/);
   });
 });
 
