@@ -38,6 +38,11 @@ export async function startPortal(
   env: Env = loadEnv(),
   options: { handleSignals?: boolean } = {},
 ): Promise<RunningPortal> {
+  // A SIGHUP while starting would otherwise end the process (Node's default): remember it and
+  // reload once the portal is up, so a file changed during start-up is not missed.
+  let reloadAsked = false;
+  const askReload = () => (reloadAsked = true);
+  if (options.handleSignals) process.on('SIGHUP', askReload);
   const logger = createLogger(env.LOG_LEVEL);
   const config = loadPortalConfigFile(env.PORTAL_CONFIG);
   const store = await openStore(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
@@ -133,9 +138,11 @@ export async function startPortal(
   };
 
   if (options.handleSignals) {
+    process.off('SIGHUP', askReload);
     process.on('SIGHUP', () => {
       reloadConfig();
     });
+    if (reloadAsked) reloadConfig();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         void shutdown(signal).then(() => {
