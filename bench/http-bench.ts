@@ -10,29 +10,9 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open.js';
 import { freePort } from './ports.js';
+import { travelerChain, travelers } from './travelers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const VENUES = ['noi-bai-airport', 'tan-son-nhat-airport', 'ga-ha-noi', 'ben-xe-mien-dong', 'ha-long-cruise-port'];
-const LANGS = [
-  'vi,en;q=0.8',
-  'en-US,en;q=0.9',
-  'zh-CN,zh;q=0.9',
-  'ko-KR,ko;q=0.9',
-  'ja',
-  'zh-TW',
-  'ru',
-  'th',
-  'fr-FR,fr;q=0.9',
-  'de',
-];
-const AGENTS = [
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
-  'Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.113 Mobile Safari/537.36',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
-];
-
 export interface HttpRun {
   name: string;
   requestsPerSecond: number;
@@ -82,26 +62,6 @@ function summarize(name: string, r: autocannon.Result, pid: number): HttpRun {
   };
 }
 
-/** What autocannon keeps per connection between the chained requests. */
-type Ctx = { beacon?: string };
-
-let client = 0;
-/** A traveler's first request: a venue, a language, a phone, gateway parameters, a distinct client. */
-function pageRequest(): { path: string; headers: Record<string, string> } {
-  const n = client++;
-  const mac = `02:${[(n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255, 7].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-  return {
-    path: `/v/${VENUES[n % VENUES.length]}?url=${encodeURIComponent(`http://example.com/news/${n % 97}`)}&mac=${mac}`,
-    headers: {
-      // What the mini-browsers send; the splash page is not compressed, other pages would be.
-      'accept-encoding': 'gzip, deflate',
-      'accept-language': LANGS[n % LANGS.length]!,
-      'user-agent': AGENTS[n % AGENTS.length]!,
-      'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-    },
-  };
-}
-
 async function drive(url: string, seconds: number, requests: autocannon.Request[]): Promise<autocannon.Result> {
   return autocannon({ url, connections: 64, duration: seconds, requests });
 }
@@ -138,6 +98,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
       NODE_ENV: 'production',
     };
     const portal = await start(['dist/cli.js', 'serve'], { ...env, LOG_LEVEL: 'info' });
+    const pageRequest = travelers();
     const page: autocannon.Request = { method: 'GET', setupRequest: (req) => ({ ...req, ...pageRequest() }) };
     await drive(portalUrl, options.warmup, [page]);
     results.push(summarize('portal splash page', await drive(portalUrl, options.seconds, [page]), portal.pid!));
@@ -148,38 +109,18 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
     // Reconciliation: every connection renders a page, then loads its beacon; a bounded number of
     // requests (about as many as the timed run served), all answered before the count is read.
     const before = await countedImpressions(db, portal);
-    let beaconsOk = 0;
-    const chain: autocannon.Request[] = [
-      {
-        method: 'GET',
-        setupRequest: (req) => ({ ...req, ...pageRequest() }),
-        onResponse: (_status, body, context) => {
-          (context as Ctx).beacon = /class="bcn" src="([^"]+)"/.exec(body)?.[1]?.replace(/&amp;/g, '&');
-        },
-      },
-      {
-        method: 'GET',
-        setupRequest: (req, context) => ({
-          ...req,
-          path: (context as Ctx).beacon ?? '/healthz',
-          headers: { 'user-agent': AGENTS[0]! },
-        }),
-        onResponse: (status, _body, context) => {
-          if (status === 200 && (context as Ctx).beacon) beaconsOk++;
-        },
-      },
-    ];
+    const chain = travelerChain();
     const amount = Math.max(2000, 2 * Math.round(results[1]!.total / 2));
-    const recon = await driveCount(portalUrl, amount, chain);
+    const recon = await driveCount(portalUrl, amount, chain.requests);
     results.push(summarize('portal page + beacon', recon, portal.pid!));
     const after = await countedImpressions(db, portal, true);
     return {
       results,
       pageSizeBytes: pageSize,
       reconciliation: {
-        beaconsSent: beaconsOk,
+        beaconsSent: chain.beaconsOk(),
         impressionsCounted: after - before,
-        exact: beaconsOk === after - before,
+        exact: chain.beaconsOk() === after - before,
       },
     };
   } finally {

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { localTimeIn } from '../src/counting/clock.js';
 import { openStore } from '../src/store/open.js';
 import { freePort } from './ports.js';
+import { travelerChain, VENUES } from './travelers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SAMPLE_MS = 10_000;
@@ -31,15 +32,6 @@ const CONNECTIONS = 32;
  * to see is the process's own growth.
  */
 const SEEDED_VISITORS = Number(process.env.BENCH_SOAK_SEED ?? 1_200_000);
-
-const VENUES = ['noi-bai-airport', 'tan-son-nhat-airport', 'ga-ha-noi', 'ben-xe-mien-dong', 'ha-long-cruise-port'];
-const LANGS = ['vi,en;q=0.8', 'en-US,en;q=0.9', 'zh-CN,zh;q=0.9', 'ko-KR,ko;q=0.9', 'ja', 'ru', 'th', 'fr-FR,fr;q=0.9'];
-const AGENTS = [
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
-  'Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.113 Mobile Safari/537.36',
-];
 
 export interface MemorySample {
   /** Seconds since the rate-limited run started. */
@@ -105,46 +97,6 @@ async function startPortal(
   }
   child.kill('SIGKILL');
   throw new Error(`the portal did not start; its log:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-}
-
-/** Page → beacon chains from distinct travelers; counts the beacons answered 200. */
-function travelerChain() {
-  let n = 0;
-  let beaconsOk = 0;
-  type Ctx = { beacon?: string };
-  const requests: autocannon.Request[] = [
-    {
-      method: 'GET',
-      setupRequest: (req) => {
-        const i = n++;
-        const mac = `02:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255, 9].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-        return {
-          ...req,
-          path: `/v/${VENUES[i % VENUES.length]}?url=${encodeURIComponent(`http://example.com/news/${i % 97}`)}&mac=${mac}`,
-          headers: {
-            'accept-language': LANGS[i % LANGS.length]!,
-            'user-agent': AGENTS[i % AGENTS.length]!,
-            'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          },
-        };
-      },
-      onResponse: (_status, body, context) => {
-        (context as Ctx).beacon = /class="bcn" src="([^"]+)"/.exec(body)?.[1]?.replace(/&amp;/g, '&');
-      },
-    },
-    {
-      method: 'GET',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: (context as Ctx).beacon ?? '/healthz',
-        headers: { 'user-agent': AGENTS[0]! },
-      }),
-      onResponse: (status, _body, context) => {
-        if (status === 200 && (context as Ctx).beacon) beaconsOk++;
-      },
-    },
-  ];
-  return { requests, beaconsOk: () => beaconsOk };
 }
 
 /** Today's impressions of `count` distinct visitors, written straight through the store. */

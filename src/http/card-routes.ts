@@ -3,14 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import type { Counting } from '../counting/counting.js';
-import { negotiateLocale } from '../i18n/negotiate.js';
 import { buildCardView } from '../page/card-view.js';
 import { detectPlatform } from '../page/platform.js';
 import { publicDir, viewsDir } from '../paths.js';
-import { AppError } from './errors.js';
-import { firstValues } from './query.js';
 import { clientIdentity } from './request-facts.js';
+import { sendHtml, venueRequest } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
+import { framablePolicy } from './security.js';
 import type { Views } from './views.js';
 
 /**
@@ -19,7 +18,7 @@ import type { Views } from './views.js';
  * so no nonce or `'unsafe-inline'` is needed and every other script stays blocked.
  */
 const SIZE_SCRIPT = readFileSync(path.join(viewsDir, 'scripts', 'card-size.js'), 'utf8');
-export const CARD_SCRIPT_SOURCE = `'sha256-${createHash('sha256').update(SIZE_SCRIPT).digest('base64')}'`;
+const CARD_SCRIPT_SOURCE = `'sha256-${createHash('sha256').update(SIZE_SCRIPT).digest('base64')}'`;
 
 /**
  * The operators' loader script. It lives in public/ because it is a static file for browsers (no
@@ -43,31 +42,6 @@ function cardCss(brandColor: string): string {
   return css;
 }
 
-/**
- * The portal's Content-Security-Policy (as the security middleware set it, nonce included) with
- * the card's own `frame-ancestors` (the venue's list, or `'none'`) and `script-src` (the sizing
- * script's hash). Every other directive stays exactly as on the portal's pages.
- */
-export function cardPolicy(portalPolicy: string, frameAncestors: readonly string[]): string {
-  const own = new Map([
-    ['frame-ancestors', frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"],
-    ['script-src', CARD_SCRIPT_SOURCE],
-  ]);
-  const directives = portalPolicy
-    .split(';')
-    .map((d) => d.trim())
-    .filter(Boolean)
-    .map((directive) => {
-      const name = directive.split(/\s/, 1)[0]!.toLowerCase();
-      const value = own.get(name);
-      if (value === undefined) return directive;
-      own.delete(name);
-      return `${name} ${value}`;
-    });
-  for (const [name, value] of own) directives.push(`${name} ${value}`);
-  return directives.join(';');
-}
-
 export interface CardDeps {
   ref: RuntimeRef;
   views: Views;
@@ -81,16 +55,7 @@ export function cardRoutes({ ref, views, counting }: CardDeps): Router {
   // The prompt for an iframe in the operator's own splash page. It has no grant state: its store
   // links count the tap and go to the store in the top window; the host page grants access.
   router.get('/v/:venueId/card', (req, res) => {
-    const { config, translator } = ref.current;
-    const venue = config.venueById.get(req.params.venueId);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
-    const query = firstValues(req.query);
-    const locale = negotiateLocale({
-      requested: query.lang,
-      acceptLanguage: req.headers['accept-language'],
-      offered: venue.languages,
-      venueDefault: venue.defaultLanguage,
-    });
+    const { config, translator, venue, query, locale } = venueRequest(ref, req, req.params.venueId);
     const guess = detectPlatform(req.headers['user-agent']);
     const visitToken = counting.issue({
       venueId: venue.id,
@@ -111,17 +76,14 @@ export function cardRoutes({ ref, views, counting }: CardDeps): Router {
       publicPath: `${req.baseUrl}/public`,
       visitToken,
     });
-    const portalPolicy = res.getHeader('Content-Security-Policy');
-    if (typeof portalPolicy !== 'string') throw new Error('the security headers must run before the card route');
-    res.setHeader('Content-Security-Policy', cardPolicy(portalPolicy, venue.embed.frameAncestors));
+    const nonce = res.locals.cspNonce as string;
+    const { frameAncestors } = venue.embed;
+    res.setHeader('Content-Security-Policy', framablePolicy(nonce, frameAncestors, [CARD_SCRIPT_SOURCE]));
     // X-Frame-Options cannot list hosts: where framing is allowed, frame-ancestors alone decides.
     // Where it is not, the global DENY stays for browsers that predate frame-ancestors.
-    if (venue.embed.frameAncestors.length > 0) res.removeHeader('X-Frame-Options');
-    res.status(200);
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    // Each rendering carries its own signed visit token: never cache it anywhere.
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(views.card({ ...view, nonce: res.locals.cspNonce, css: cardCss(venue.branding.primaryColor) }));
+    if (frameAncestors.length > 0) res.removeHeader('X-Frame-Options');
+    // Each rendering carries its own signed visit token: never cached (sendHtml).
+    sendHtml(res, 200, views.card({ ...view, nonce, css: cardCss(venue.branding.primaryColor) }));
   });
 
   router.get('/embed.js', (_req, res) => {

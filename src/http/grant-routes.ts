@@ -12,6 +12,7 @@ import { AppError } from './errors.js';
 import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
 import { requestFacts } from './request-facts.js';
+import { findVenue } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { noticeLocale, renderNoticePage } from './traveler-routes.js';
 import type { Views } from './views.js';
@@ -44,8 +45,7 @@ export function grantRoutes(deps: GrantDeps): Router {
 
   router.get('/v/:venueId/go/:target', async (req, res) => {
     const { config } = ref.current;
-    const venue = config.venueById.get(req.params.venueId);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
+    const venue = findVenue(config, req.params.venueId);
     const target = req.params.target as GoTarget;
     if (!GO_TARGETS.includes(target)) throw new AppError(404, 'not_found', 'error.badRequest');
     const query = firstValues(req.query);

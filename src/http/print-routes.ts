@@ -15,8 +15,8 @@ import {
   POSTER_SIZES,
   type PosterSize,
 } from '../page/poster-view.js';
-import { AppError } from './errors.js';
 import { firstValues } from './query.js';
+import { findVenue } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { noticeLocale, renderNoticePage } from './traveler-routes.js';
 import type { Views } from './views.js';
@@ -98,12 +98,6 @@ export interface PrintDeps {
 export function printRoutes({ ref, views }: PrintDeps): Router {
   const router = Router();
 
-  function findVenue(id: string): Venue {
-    const venue = ref.current.config.venueById.get(id);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
-    return venue;
-  }
-
   /** A 400 that says what is accepted, in the reader's language, with a link to what works. */
   function badRequest(req: Request, res: Response, message: string, ways: { label: string; href: string }[]): void {
     const t = ref.current.translator.forLocale(noticeLocale(req, firstValues(req.query)));
@@ -138,7 +132,7 @@ export function printRoutes({ ref, views }: PrintDeps): Router {
 
   router.get('/v/:venueId/poster', (req, res) => {
     const { config, translator } = ref.current;
-    const venue = findVenue(req.params.venueId);
+    const venue = findVenue(config, req.params.venueId);
     const query = firstValues(req.query);
     const pathname = `${req.baseUrl}/v/${venue.id}/poster`;
     const size = parsePosterSize(query.size);
@@ -168,7 +162,7 @@ export function printRoutes({ ref, views }: PrintDeps): Router {
 
   router.get('/v/:venueId/signage', (req, res) => {
     const { config, translator } = ref.current;
-    const venue = findVenue(req.params.venueId);
+    const venue = findVenue(config, req.params.venueId);
     const query = firstValues(req.query);
     const pathname = `${req.baseUrl}/v/${venue.id}/signage`;
     const seconds = parseSignageSeconds(query.seconds);

@@ -11,42 +11,51 @@ const NONCE_MARK = 'bzpNonceMark0';
  * and the one inline stylesheet carrying this response's nonce: no scripts at all, no other host,
  * no framing, no `<base>` rewriting, and forms may post only to this server.
  * `upgrade-insecure-requests` is deliberately absent: captive portals are usually plain http.
+ * A page meant for an iframe (the card) changes only who may frame it and which scripts it runs.
  */
-const policy = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      styleSrc: [`'nonce-${NONCE_MARK}'`],
-      imgSrc: ["'self'", 'data:'],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-      scriptSrc: ["'none'"],
-      objectSrc: ["'none'"],
+function policy(frame: { ancestors: readonly string[]; scripts: readonly string[] }) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [`'nonce-${NONCE_MARK}'`],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: frame.ancestors.length > 0 ? [...frame.ancestors] : ["'none'"],
+        baseUri: ["'none'"],
+        scriptSrc: frame.scripts.length > 0 ? [...frame.scripts] : ["'none'"],
+        objectSrc: ["'none'"],
+      },
     },
-  },
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'no-referrer' },
-  // HSTS only means something over TLS; see `applySecurityHeaders`.
-  strictTransportSecurity: false,
-  crossOriginOpenerPolicy: { policy: 'same-origin' },
-});
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS only means something over TLS; see `applySecurityHeaders`.
+    strictTransportSecurity: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+  });
+}
+
+interface Headers {
+  fixed: [string, string][];
+  /** The CSP around the response's nonce. */
+  cspBefore: string;
+  cspAfter: string;
+}
 
 /**
- * Helmet decides the headers; it runs once, here, on a stand-in response, and every request then
- * sets the same list (with its own nonce in the CSP). Helmet's dozen middlewares per request were
- * a measurable share of the splash route's time (docs/PERFORMANCE.md).
+ * Helmet decides the headers; it runs once per policy, on a stand-in response, and every request
+ * then sets the same list (with its own nonce in the CSP). Helmet's dozen middlewares per request
+ * were a measurable share of the splash route's time (docs/PERFORMANCE.md).
  */
-function headersFromHelmet(): { fixed: [string, string][]; cspBefore: string; cspAfter: string } {
+function headersFromHelmet(frame: { ancestors: readonly string[]; scripts: readonly string[] }): Headers {
   const set = new Map<string, string>();
-  const removed = new Set<string>();
   const res = {
     setHeader: (name: string, value: string) => set.set(name, String(value)),
-    removeHeader: (name: string) => removed.add(name.toLowerCase()),
+    removeHeader: (name: string) => set.delete(name),
   };
   let done = false;
-  policy({} as IncomingMessage, res as unknown as ServerResponse, () => (done = true));
+  policy(frame)({} as IncomingMessage, res as unknown as ServerResponse, () => (done = true));
   const csp = set.get('Content-Security-Policy');
   if (!done || !csp?.includes(NONCE_MARK)) throw new Error('helmet did not produce the expected headers');
   set.delete('Content-Security-Policy');
@@ -54,17 +63,31 @@ function headersFromHelmet(): { fixed: [string, string][]; cspBefore: string; cs
   return { fixed: [...set], cspBefore, cspAfter };
 }
 
-const { fixed, cspBefore, cspAfter } = headersFromHelmet();
+const portal = headersFromHelmet({ ancestors: [], scripts: [] });
 
 /** The portal's Content-Security-Policy for a response whose inline stylesheet carries `nonce`. */
 export function contentSecurityPolicy(nonce: string): string {
-  return cspBefore + nonce + cspAfter;
+  return portal.cspBefore + nonce + portal.cspAfter;
+}
+
+const framable = new Map<string, Headers>();
+
+/**
+ * The CSP of a page that the hosts in `ancestors` may frame (none: nobody) and that may run the
+ * `scripts` sources (e.g. one script's hash), with `nonce` on its stylesheet: the portal's policy
+ * but for those two directives. Built by helmet once per distinct pair.
+ */
+export function framablePolicy(nonce: string, ancestors: readonly string[], scripts: readonly string[]): string {
+  const key = `${ancestors.join(' ')}|${scripts.join(' ')}`;
+  let headers = framable.get(key);
+  if (!headers) framable.set(key, (headers = headersFromHelmet({ ancestors, scripts })));
+  return headers.cspBefore + nonce + headers.cspAfter;
 }
 
 /** Sets every security header on `res` and returns the response's CSP nonce (also in `res.locals`). */
 export function applySecurityHeaders(req: { secure: boolean }, res: ServerResponse): string {
   const nonce = randomBase64url(16);
-  for (const [name, value] of fixed) res.setHeader(name, value);
+  for (const [name, value] of portal.fixed) res.setHeader(name, value);
   res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
   // HSTS only over TLS (directly, or as a trusted proxy reports it).
   if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { PortalConfig, Venue } from '../config/load.js';
-import type { QueryParams } from '../gateways/gateway.js';
-import type { Locale } from '../i18n/locales.js';
-import type { Translator } from '../i18n/translator.js';
-import type { PlatformGuess } from '../page/platform.js';
-import { buildSplashView, queryWithoutLang } from '../page/splash-view.js';
+import type { PortalConfig } from '../config/load.js';
+import { buildSplashView, queryWithoutLang, type SplashInput } from '../page/splash-view.js';
 import { pageCss, type Views } from './views.js';
 
 /**
@@ -36,19 +32,16 @@ const URL_AND_HTML_SAFE = /^[\w.-]*$/;
 /** Default bound of templates kept per configuration (each ~10 KB). */
 export const MAX_TEMPLATES = 2000;
 
-export interface SplashPageInput {
-  config: PortalConfig;
-  translator: Translator;
-  venue: Venue;
-  locale: Locale;
-  guess: PlatformGuess;
-  query: QueryParams;
+/** A splash view's input (splash-view.ts) as one request has it: its mount point and nonce. */
+export type SplashPageInput = Pick<
+  SplashInput,
+  'config' | 'translator' | 'venue' | 'locale' | 'guess' | 'query' | 'visitToken'
+> & {
   /** The mount point (`req.baseUrl`), e.g. `` or `/wifi`. */
   baseUrl: string;
   nonce: string;
-  visitToken: string;
   grantToken: string;
-}
+};
 
 function split(html: string): Template {
   const parts = html.split(SPLIT);

@@ -12,25 +12,12 @@ import { AppError } from './errors.js';
 import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
 import { clientIdentity } from './request-facts.js';
+import { sendHtml, venueRequest } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { createSplashPages } from './splash-page.js';
 import { pageCss, type Views } from './views.js';
 
 export const DEFAULT_BRAND = '#0b5cad';
-
-function sendHtml(res: Response, status: number, html: string | Buffer): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  // Pages carry per-client gateway parameters: never cache them anywhere.
-  res.setHeader('Cache-Control', 'no-store');
-  if (typeof html === 'string') {
-    res.send(html);
-    return;
-  }
-  // Already encoded (the splash page): straight to Node, which leaves the body out for HEAD.
-  res.setHeader('Content-Length', html.length);
-  res.end(html);
-}
 
 export interface TravelerDeps {
   ref: RuntimeRef;
@@ -47,16 +34,7 @@ export function travelerRoutes({ ref, views, counting }: Omit<TravelerDeps, 'cod
   // After login: a short page with the install links and steps, fit to be the RFC 8908
   // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
   router.get('/v/:venueId/info', (req, res) => {
-    const { config, translator } = ref.current;
-    const venue = config.venueById.get(req.params.venueId);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
-    const query = firstValues(req.query);
-    const locale = negotiateLocale({
-      requested: query.lang,
-      acceptLanguage: req.headers['accept-language'],
-      offered: venue.languages,
-      venueDefault: venue.defaultLanguage,
-    });
+    const { config, translator, venue, query, locale } = venueRequest(ref, req, req.params.venueId);
     const guess = detectPlatform(req.headers['user-agent']);
     const venuePath = `${req.baseUrl}/v/${venue.id}`;
     const visitToken = counting.issue({
@@ -125,16 +103,7 @@ export function splashRoutes({ ref, views, counting, codec, clock }: TravelerDep
   }
 
   function renderSplash(req: Request, res: Response, venueId: string): void {
-    const { config, translator } = ref.current;
-    const venue = config.venueById.get(venueId);
-    if (!venue) throw new AppError(404, 'venue_not_found', 'notFound.body');
-    const query = firstValues(req.query);
-    const locale = negotiateLocale({
-      requested: query.lang,
-      acceptLanguage: req.headers['accept-language'],
-      offered: venue.languages,
-      venueDefault: venue.defaultLanguage,
-    });
+    const { config, translator, venue, query, locale } = venueRequest(ref, req, venueId);
     const gateway = findGateway(venue.gateway.kind)!;
     const arrival = gateway.parseArrival(query, venue.gateway);
     if (!arrival.ok) {

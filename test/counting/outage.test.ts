@@ -1,36 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import * as cheerio from 'cheerio';
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { testApp, UA } from '../helpers/app.js';
 import { storeEngines } from '../helpers/store-engines.js';
 import { tcpProxy } from '../helpers/tcp-proxy.js';
 
 // PostgreSQL only (fails in CI when it is unreachable, like every PostgreSQL suite).
 const engines = await storeEngines({ postgresOnly: true });
-const schemas: string[] = [];
+afterAll(() => Promise.all(engines.map((e) => e.cleanup())));
 
-afterAll(async () => {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-  await client.end();
-});
-
-describe.each(engines.map((e) => [e.name]))('%s connection cut during load', () => {
+describe.each(engines.map((e) => [e.name, e] as const))('%s connection cut during load', (_name, engine) => {
   it('serves every traveler while the database is unreachable, and every count arrives once it is back', async () => {
-    const direct = new URL(process.env.TEST_DATABASE_URL!);
-    const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const proxied = new URL(direct.href);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    const schema = `bz_outage_${randomBytes(4).toString('hex')}`;
-    schemas.push(schema);
-    const store = await openPostgresStore(proxied.href, { schema, poolSize: 4 });
+    const proxy = await tcpProxy(engine.server!);
+    const store = await engine.server!.openVia({ host: '127.0.0.1', port: proxy.port });
     await store.migrate();
     const portal = await testApp({ store, trustProxy: true, recorder: { flushIntervalMs: 100, maxBackoffMs: 400 } });
 

@@ -24,6 +24,15 @@ export interface StoreEngine {
     tables(id: string): Promise<string[]>;
     rows(id: string, table: string): Promise<Record<string, unknown>[]>;
   };
+  /**
+   * PostgreSQL only: where the server listens, and a store (not migrated) on a new database reached
+   * through another address, e.g. a TCP proxy the test controls in front of the server.
+   */
+  server?: {
+    host: string;
+    port: number;
+    openVia(via: { host: string; port: number }): Promise<Store>;
+  };
   /** Closes every store it opened and deletes its databases (temp files, PostgreSQL schemas). */
   cleanup(): Promise<void>;
 }
@@ -102,15 +111,27 @@ function postgres(url: string): StoreEngine {
       await client.end();
     }
   };
+  const openAt = async (at: string, id: string) => {
+    const schema = schemaOf(id);
+    schemas.add(schema);
+    const store = await openPostgresStore(at, { schema, poolSize: 4 });
+    stores.push(store);
+    return store;
+  };
+  const direct = new URL(url);
   return {
     name: 'postgres',
     shared: true,
-    async open(id = freshId()) {
-      const schema = schemaOf(id);
-      schemas.add(schema);
-      const store = await openPostgresStore(url, { schema, poolSize: 4 });
-      stores.push(store);
-      return store;
+    open: (id = freshId()) => openAt(url, id),
+    server: {
+      host: direct.hostname,
+      port: Number(direct.port || 5432),
+      openVia(via) {
+        const proxied = new URL(url);
+        proxied.hostname = via.host;
+        proxied.port = String(via.port);
+        return openAt(proxied.href, freshId());
+      },
     },
     inspect: {
       tables: async (id) =>
