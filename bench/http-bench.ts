@@ -34,7 +34,7 @@ function start(cmd: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (/listening|bare express on/.test(out)) resolve(child);
+      if (/listening|bare express on|embedded portal on/.test(out)) resolve(child);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -114,6 +114,24 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
     const recon = await driveCount(portalUrl, amount, chain.requests);
     results.push(summarize('portal page + beacon', recon, portal.pid!));
     const after = await countedImpressions(db, portal, true);
+
+    // The same travelers through a host's Express app (createPortal): no front door there.
+    const embeddedPort = await freePort();
+    const embeddedUrl = `http://127.0.0.1:${embeddedPort}`;
+    const embedded = await start(
+      ['--import', 'tsx', 'bench/embedded-portal.ts', String(embeddedPort), path.join(dir, 'embedded.sqlite')],
+      { NODE_ENV: 'production' },
+    );
+    const embeddedTravelers = travelers();
+    const embeddedPage: autocannon.Request = {
+      method: 'GET',
+      setupRequest: (req) => ({ ...req, ...embeddedTravelers() }),
+    };
+    await drive(embeddedUrl, options.warmup, [embeddedPage]);
+    results.push(
+      summarize('portal splash, embedded', await drive(embeddedUrl, options.seconds, [embeddedPage]), embedded.pid!),
+    );
+    embedded.kill('SIGTERM');
     return {
       results,
       pageSizeBytes: pageSize,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { PortalConfig } from './config/load.js';
@@ -18,8 +19,11 @@ import { AppError, toAppError } from './http/errors.js';
 import { healthRoutes, type Readiness } from './http/health.js';
 import { printRoutes } from './http/print-routes.js';
 import { buildRuntime, type RuntimeRef } from './http/runtime.js';
-import { securityHeaders } from './http/security.js';
+import { ensureSecurityHeaders, securityHeaders } from './http/security.js';
+import { memoizeTrust, type TrustFn } from './http/trust.js';
 import { renderNotice, splashRoutes, travelerRoutes } from './http/traveler-routes.js';
+import { createSplash } from './http/splash-answer.js';
+import { createFrontDoor, type RecordRequest } from './http/front-door.js';
 import { compileViews } from './http/views.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -49,6 +53,11 @@ export interface AppDeps {
 
 export interface PortalApp {
   app: Express;
+  /**
+   * The standalone server's listener: the splash route's front door, then `app` (front-door.ts).
+   * A host app mounts `app` (createPortal) instead.
+   */
+  listener: RequestListener;
   counting: Counting;
   recorder: Recorder;
   metrics: Metrics;
@@ -68,24 +77,37 @@ function lastResortPage(landing: string): string {
 /** A request slower than this is logged at info. */
 const SLOW_REQUEST_S = 1;
 
-/** Access log and request metrics, without any client identity: method, route, status, duration. */
-function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
-  return (req, res, next) => {
+/**
+ * The request log and metrics, without any client identity: method, route, status, duration.
+ * Every request is in the metrics; the log gets the ones worth reading (failures, slow answers)
+ * at info and the rest at debug, which also keeps the hot path light.
+ */
+function requestLog(logger: Logger, metrics: Metrics): { record: RecordRequest; middleware: RequestHandler } {
+  // prom-client hashes the labels of every `inc`/`observe`; a route's children are made once.
+  const children = new Map<string, { count: () => void; time: (s: number) => void }>();
+  const record: RecordRequest = (method, route, status, seconds) => {
+    const key = `${route} ${method} ${status}`;
+    let child = children.get(key);
+    if (!child) {
+      const counter = metrics.httpRequests.labels({ route, method, status: `${Math.floor(status / 100)}xx` });
+      const histogram = metrics.httpDuration.labels({ route });
+      child = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
+      children.set(key, child);
+    }
+    child.count();
+    child.time(seconds);
+    const level = status >= 400 || seconds >= SLOW_REQUEST_S ? 'info' : 'debug';
+    if (logger.isLevelEnabled(level)) logger[level]({ method, route, status, ms: seconds * 1000 }, 'request');
+  };
+  const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.httpRequests.inc({ route, method: req.method, status: `${Math.floor(res.statusCode / 100)}xx` });
-      metrics.httpDuration.observe({ route }, seconds);
-      // Every request is in the metrics; the log gets the ones worth reading (failures, slow
-      // answers) at info and the rest at debug, which also keeps the hot path light.
-      const level = res.statusCode >= 400 || seconds >= SLOW_REQUEST_S ? 'info' : 'debug';
-      if (logger.isLevelEnabled(level)) {
-        logger[level]({ method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, 'request');
-      }
+      record(req.method, route, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();
   };
+  return { record, middleware };
 }
 
 /**
@@ -122,14 +144,18 @@ export function createApp(deps: AppDeps): PortalApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('trust proxy fn', memoizeTrust(app.get('trust proxy fn') as TrustFn));
   app.set('etag', false);
 
   // The access log's lines hold only method, route, status and duration: nothing to redact, and
   // redaction (26 paths) was most of a line's cost (docs/PERFORMANCE.md).
-  app.use(accessLog(deps.logger.child({ category: 'http' }, { redact: { paths: [] } }), metrics));
+  const requests = requestLog(deps.logger.child({ category: 'http' }, { redact: { paths: [] } }), metrics);
+  app.use(requests.middleware);
+  // First: the route every traveler hits. It sets its own headers, security ones included, in
+  // one list (traveler-routes.ts); every other route gets them from `securityHeaders`.
+  const splash = createSplash({ ref, views, counting, codec, clock });
+  app.use(splashRoutes({ ref, views, splash }));
   app.use(securityHeaders());
-  // First: the route every traveler hits (it compresses itself; see traveler-routes.ts).
-  app.use(splashRoutes({ ref, views, counting, codec, clock }));
   app.use(healthRoutes(readiness));
   app.use(compression({ threshold: 1024 }));
   app.use('/public', express.static(publicDir, { index: false, maxAge: '1d', fallthrough: false }));
@@ -160,6 +186,8 @@ export function createApp(deps: AppDeps): PortalApp {
     const error = toAppError(err);
     if (error.status >= 500) log.error({ err, code: error.code }, 'request failed');
     if (res.headersSent) return next(err);
+    // Errors of the splash router come here without passing `securityHeaders`.
+    ensureSecurityHeaders(req, res);
     try {
       renderNotice(ref, views, req, res, error);
     } catch (renderErr) {
@@ -171,8 +199,16 @@ export function createApp(deps: AppDeps): PortalApp {
   };
   app.use(onError);
 
+  const listener = createFrontDoor({
+    app,
+    splash,
+    trust: () => app.get('trust proxy fn') as TrustFn,
+    record: requests.record,
+  });
+
   return {
     app,
+    listener,
     counting,
     recorder,
     metrics,

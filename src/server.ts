@@ -79,7 +79,7 @@ export async function startPortal(
   // the check interval can only be set when the server is created.
   const server = createServer(
     { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
-    portal.app,
+    portal.listener,
   ).listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './hmac.js';
 import { randomBase64url } from './random-pool.js';
 
 const SIG_BYTES = 16;
@@ -11,8 +12,8 @@ export type Verified<T> = { ok: true; value: T; issuedAt: number } | { ok: false
  * A random nonce makes every token distinct.
  */
 export function createSignedCodec<T>(secret: Buffer, purpose: string, maxLength = 4096) {
-  const mac = (data: string) =>
-    createHmac('sha256', secret).update(purpose).update('\u0000').update(data).digest().subarray(0, SIG_BYTES);
+  const hmac = hmacSha256(secret);
+  const mac = (data: string) => hmac(`${purpose}\u0000${data}`).subarray(0, SIG_BYTES);
   return {
     sign(value: T, issuedAt: number): string {
       const body = Buffer.from(JSON.stringify({ v: value, t: issuedAt, n: randomBase64url(6) })).toString('base64url');

@@ -16,5 +16,10 @@ export function requestFacts(req: Request): RequestFacts {
  * (as Express resolves it under TRUST_PROXY) with the user agent. It is hashed once and dropped.
  */
 export function clientIdentity(req: Request, clientMac: string | undefined): string {
-  return clientMac ?? `${req.ip ?? ''}\u0000${req.headers['user-agent'] ?? ''}`;
+  return identityOf(clientMac, () => req.ip, req.headers['user-agent']);
+}
+
+/** `clientIdentity` from a request's parts; the address is asked for only when there is no MAC. */
+export function identityOf(clientMac: string | undefined, ip: () => string | undefined, userAgent?: string): string {
+  return clientMac ?? `${ip() ?? ''}\u0000${userAgent ?? ''}`;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { randomBase64url } from '../crypto/random-pool.js';
 
@@ -93,6 +93,35 @@ export function applySecurityHeaders(req: { secure: boolean }, res: ServerRespon
   if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
   res.removeHeader('X-Powered-By');
   return nonce;
+}
+
+/** Sets the security headers unless this response has them already; returns its CSP nonce. */
+export function ensureSecurityHeaders(req: { secure: boolean }, res: Response): string {
+  return (res.locals.cspNonce ??= applySecurityHeaders(req, res)) as string;
+}
+
+const portalFlat = portal.fixed.flat();
+
+/**
+ * Every header of an HTML page that carries per-client values (the splash page), as the flat list
+ * `res.writeHead` takes: the security headers with this response's nonce, the type, `no-store` and
+ * the length. One `writeHead` instead of a dozen `setHeader` calls, each validated and stored on
+ * its own, is the splash route's share of what `securityHeaders` costs other routes.
+ */
+export function pageHeaders(req: { secure: boolean }, nonce: string, contentLength: number): string[] {
+  const list = [
+    ...portalFlat,
+    'Content-Security-Policy',
+    contentSecurityPolicy(nonce),
+    'Content-Type',
+    'text/html; charset=utf-8',
+    'Cache-Control',
+    'no-store',
+    'Content-Length',
+    String(contentLength),
+  ];
+  if (req.secure) list.push('Strict-Transport-Security', 'max-age=31536000');
+  return list;
 }
 
 export function securityHeaders(): RequestHandler {

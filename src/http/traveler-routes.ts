@@ -1,20 +1,19 @@
 import { Router, type Request, type Response } from 'express';
-import type { Clock } from '../counting/clock.js';
 import type { Counting } from '../counting/counting.js';
 import type { ContinueControl, QueryParams } from '../gateways/gateway.js';
-import { findGateway, GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
+import { GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
 import { buildSplashView, languageLinks, queryWithoutLang } from '../page/splash-view.js';
 import { AppError } from './errors.js';
-import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
 import { clientIdentity } from './request-facts.js';
 import { sendHtml, venueRequest } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
-import { createSplashPages } from './splash-page.js';
+import { ensureSecurityHeaders } from './security.js';
+import type { Splash } from './splash-answer.js';
 import { pageCss, type Views } from './views.js';
 
 export const DEFAULT_BRAND = '#0b5cad';
@@ -23,12 +22,10 @@ export interface TravelerDeps {
   ref: RuntimeRef;
   views: Views;
   counting: Counting;
-  codec: GrantCodec;
-  clock: Clock;
 }
 
 /** The page shown after login (`/v/:venueId/info`). */
-export function travelerRoutes({ ref, views, counting }: Omit<TravelerDeps, 'codec' | 'clock'>): Router {
+export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
   const router = Router();
 
   // After login: a short page with the install links and steps, fit to be the RFC 8908
@@ -79,14 +76,19 @@ export function travelerRoutes({ ref, views, counting }: Omit<TravelerDeps, 'cod
 
 /**
  * The splash page, on its own router so that the app can put it first: it is the route every
- * traveler hits, it compresses itself (splash-page.ts), and it needs nothing of the middleware that
- * other routes use (compression, static files, admin). The handler parses the request, asks the
- * venue's gateway to read the arrival, issues the signed visit token (counting) and grant state
- * (the tap), and assembles the page.
+ * traveler hits and it needs nothing of the middleware that other routes use (compression, static
+ * files, admin; it sets its own headers). A good arrival gets the page of `splash` (splash-answer.ts,
+ * which the standalone server's front door also calls); an unknown venue or a bad arrival gets a
+ * localized page with a way on.
  */
-export function splashRoutes({ ref, views, counting, codec, clock }: TravelerDeps): Router {
+export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: Views; splash: Splash }): Router {
   const router = Router();
-  const pages = createSplashPages(views);
+  // This router runs before `securityHeaders`: the answers it makes of itself for other methods
+  // (OPTIONS lists the allowed ones) get the headers here.
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') ensureSecurityHeaders(req, res);
+    next();
+  });
 
   router.get('/v/:venueId', (req, res) => renderSplash(req, res, req.params.venueId));
 
@@ -103,54 +105,37 @@ export function splashRoutes({ ref, views, counting, codec, clock }: TravelerDep
   }
 
   function renderSplash(req: Request, res: Response, venueId: string): void {
-    const { config, translator, venue, query, locale } = venueRequest(ref, req, venueId);
-    const gateway = findGateway(venue.gateway.kind)!;
-    const arrival = gateway.parseArrival(query, venue.gateway);
-    if (!arrival.ok) {
-      const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
-      const t = translator.forLocale(locale);
-      return renderNoticePage(ref, views, req, res, 400, {
-        docTitle: t('grant.failedDocTitle'),
-        headline: t('grant.failedHeadline'),
-        paragraphs: [t('grant.expired')],
-        actions: [
-          {
-            control: { method: 'GET', action: landingUrl(original, venue.fallbackUrl), fields: [] },
-            label: t('grant.original'),
-            primary: true,
-          },
-        ],
-      });
-    }
-    const guess = detectPlatform(req.headers['user-agent']);
-    const visitToken = counting.issue({
-      venueId: venue.id,
-      locale,
-      platform: guess.platform,
-      gateway: gateway.id,
-      source: 'page',
-      identity: clientIdentity(req, arrival.client.clientMac),
+    const answer = splash({
+      venueId,
+      query: firstValues(req.query),
+      headers: req.headers,
+      baseUrl: req.baseUrl,
+      secure: req.secure,
+      ip: () => req.ip,
     });
-    const grantToken = codec.sign(
-      { v: venue.id, g: gateway.id, u: arrival.client.originalUrl, x: arrival.state },
-      clock.now(),
-    );
-    sendHtml(
-      res,
-      200,
-      pages.render({
-        config,
-        translator,
-        venue,
-        locale,
-        guess,
-        query,
-        baseUrl: req.baseUrl,
-        nonce: res.locals.cspNonce as string,
-        visitToken,
-        grantToken,
-      }),
-    );
+    if (answer) {
+      // This router runs before `securityHeaders` (app.ts): the page's headers go in one list.
+      if (res.hasHeader('X-Powered-By')) res.removeHeader('X-Powered-By');
+      res.writeHead(200, answer.headers);
+      res.end(answer.body);
+      return;
+    }
+    // An unknown venue (404 from venueRequest) or an arrival the gateway does not accept.
+    const { translator, venue, query, locale } = venueRequest(ref, req, venueId);
+    const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
+    const t = translator.forLocale(locale);
+    renderNoticePage(ref, views, req, res, 400, {
+      docTitle: t('grant.failedDocTitle'),
+      headline: t('grant.failedHeadline'),
+      paragraphs: [t('grant.expired')],
+      actions: [
+        {
+          control: { method: 'GET', action: landingUrl(original, venue.fallbackUrl), fields: [] },
+          label: t('grant.original'),
+          primary: true,
+        },
+      ],
+    });
   }
 
   return router;
@@ -186,7 +171,8 @@ export function renderNoticePage(
   const path = req.baseUrl + req.path;
   const html = views.notice({
     locale,
-    nonce: res.locals.cspNonce,
+    // The splash router runs before `securityHeaders` (app.ts), so its notices set them here.
+    nonce: ensureSecurityHeaders(req, res),
     css: pageCss(DEFAULT_BRAND),
     ...content,
     languageLabel: t('language.switcherLabel'),
