@@ -4,7 +4,11 @@
  * standalone server (`npm start`) answers it at its front door (src/http/front-door.ts).
  */
 import express from 'express';
-import { createPortal } from '../dist/index.js';
+import type * as Portal from '../src/index.js';
+
+// The build `npm start` runs (as the other portal runs use), typed by its source.
+const built = '../dist/index.js';
+const { createPortal } = (await import(built)) as typeof Portal;
 
 const port = Number(process.argv[2]);
 const db = process.argv[3]!;
