@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { arubaInstantGateway } from '../../src/gateways/aruba-instant.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
  * Aruba Instant (gateways.md §10): the IAP's redirect (Dell W-Series Instant Table 28), the
@@ -43,12 +44,8 @@ function arrival(extra: Record<string, string> = {}): string {
   }).toString();
 }
 
-async function choices(app: Parameters<typeof request>[0], query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const choices = (app: Parameters<typeof request>[0], query: string) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.iosCaptive);
 
 /** The IAP's login CGI, as far as third-party portals describe it. */
 async function startIap() {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ciscoWlcGateway } from '../../src/gateways/cisco-wlc.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
  * Cisco AireOS WLC external web auth / passthrough (gateways.md §7, [3p]): arrivals shaped as the
@@ -79,27 +80,8 @@ function arrival(switchUrl: string, extra: Record<string, string> = {}): string 
   }).toString();
 }
 
-async function choices(app: Parameters<typeof request>[0], query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.androidWebView);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
-
-async function submitHandoff(html: string) {
-  const $ = cheerio.load(html);
-  const form = $('form[method="post"]').first();
-  const fields = form
-    .find('input[type="hidden"]')
-    .toArray()
-    .map((el) => [$(el).attr('name')!, $(el).attr('value') ?? ''] as [string, string]);
-  const res = await fetch(form.attr('action')!, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    redirect: 'manual',
-  });
-  return { action: form.attr('action')!, fields, res };
-}
+const choices = (app: Parameters<typeof request>[0], query: string) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.androidWebView);
 
 describe('Cisco WLC web passthrough', () => {
   it('continue and App Store: the browser POSTs buttonClicked=4 and redirect_url to switch_url', async () => {

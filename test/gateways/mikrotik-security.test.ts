@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGrantCodec } from '../../src/http/grant-state.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
  * MikroTik HotSpot: what a hostile client can change. RouterOS signs nothing, so the checks are the
@@ -41,12 +42,8 @@ function arrival(host: string, fields: Record<string, string> = {}): string {
   }).toString();
 }
 
-async function choices(app: Parameters<typeof request>[0], query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const choices = (app: Parameters<typeof request>[0], query: string) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.iosCaptive);
 
 describe('MikroTik: hostile, forged, expired and replayed parameters', () => {
   const EXPIRED = 'This Wi-Fi link has expired or was changed.';

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mikrotikGateway } from '../../src/gateways/mikrotik.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
  * MikroTik HotSpot (gateways.md §4): arrivals as examples/mikrotik/login.html sends them, and a
@@ -105,28 +106,8 @@ function arrival(host: string, fields: Record<string, string> = {}): string {
   }).toString();
 }
 
-async function choices(app: Parameters<typeof request>[0], query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
-
-/** Submits the hand-off page's POST form the way a browser would. */
-async function submitHandoff(html: string) {
-  const $ = cheerio.load(html);
-  const form = $('form[method="post"]').first();
-  const fields = form
-    .find('input[type="hidden"]')
-    .toArray()
-    .map((el) => [$(el).attr('name')!, $(el).attr('value') ?? ''] as [string, string]);
-  const res = await fetch(form.attr('action')!, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    redirect: 'manual',
-  });
-  return { action: form.attr('action')!, fields, res };
-}
+const choices = (app: Parameters<typeof request>[0], query: string) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.iosCaptive);
 
 describe('MikroTik trial login (mode trial)', () => {
   it('continue and App Store: the browser logs in at link-login-only as T-<MAC>, dst = landing', async () => {

@@ -6,6 +6,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
  * The shipped OPNsense template (examples/opnsense/): no external resources, and its script run in a
@@ -32,12 +33,8 @@ async function appWith(gateway: Record<string, unknown>, clock?: { now(): number
   return portal.app;
 }
 
-async function choices(app: Parameters<typeof request>[0], query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.androidWebView);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const choices = (app: Parameters<typeof request>[0], query: string) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.androidWebView);
 
 const ARRIVAL = 'zoneid=0&origin=http%3A%2F%2F192.168.1.1%3A8000&redirurl=captive.apple.com%2Fhotspot-detect.html';
 

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pfsenseGateway } from '../../src/gateways/pfsense.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
  * pfSense captive portal, authentication "none" (gateways.md §8): the shipped portal page as pfSense
@@ -80,27 +81,8 @@ async function appWith(gateway: Record<string, unknown>, clock?: { now(): number
   return portal.app;
 }
 
-async function choices(app: Parameters<typeof request>[0], pathAndQuery: string) {
-  const page = await request(app).get(pathAndQuery).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
-
-async function submitHandoff(html: string) {
-  const $ = cheerio.load(html);
-  const form = $('form[method="post"]').first();
-  const fields = form
-    .find('input[type="hidden"]')
-    .toArray()
-    .map((el) => [$(el).attr('name')!, $(el).attr('value') ?? ''] as [string, string]);
-  const res = await fetch(form.attr('action')!, {
-    method: 'POST',
-    body: new URLSearchParams(fields),
-    redirect: 'manual',
-  });
-  return { action: form.attr('action')!, fields, res };
-}
+const choices = (app: Parameters<typeof request>[0], pathAndQuery: string) =>
+  splashChoices(app, pathAndQuery, UA.iosCaptive);
 
 describe('examples/pfsense/portal.html', () => {
   it('hands off at once without JavaScript (meta refresh) and offers the same link', () => {
