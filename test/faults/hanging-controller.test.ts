@@ -2,7 +2,7 @@ import net from 'node:net';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { OMADA_EAP_ARRIVAL, OMADA_PEER } from '../gateways/fixtures/omada.js';
 import { UNIFI_PEER } from '../gateways/fixtures/unifi.js';
 
@@ -78,12 +78,8 @@ describe('a gateway controller that hangs: the retry page within grantTimeoutMs'
   it.each(cases)('%s controller, %s (traveler in %s)', async (gateway, how, lang) => {
     const controller = await hangingController(how);
     const g = gateways[gateway];
-    const object = demoObject();
-    Object.assign(
-      object.venues.find((v: { id: string }) => v.id === VENUE),
-      { gateway: g.settings(controller.url), grantTimeoutMs: GRANT_TIMEOUT_MS },
-    );
-    const { app } = await testApp({ config: configFrom(object), clock });
+    const config = demoWith(VENUE, { gateway: g.settings(controller.url), grantTimeoutMs: GRANT_TIMEOUT_MS });
+    const { app } = await testApp({ config, clock });
     const page = await request(app).get(g.arrival).set('User-Agent', UA.iosCaptive).set('Accept-Language', lang);
     expect(page.status).toBe(200);
     const go = cheerio.load(page.text)('.go a').attr('href')!;

@@ -4,7 +4,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ciscoWlcGateway } from '../../src/gateways/cisco-wlc.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
@@ -62,9 +62,7 @@ async function startWlc(credentials?: { username: string; password: string }) {
 }
 
 async function appWith(gateway: Record<string, unknown>, clock?: { now(): number }) {
-  const object = demoObject();
-  for (const v of object.venues) v.gateway = gateway;
-  const portal = await testApp({ config: configFrom(object), ...(clock ? { clock } : {}) });
+  const portal = await testApp({ config: demoWith('*', { gateway }), ...(clock ? { clock } : {}) });
   closers.push(async () => void (await portal.close()));
   return portal.app;
 }

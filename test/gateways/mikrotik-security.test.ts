@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGrantCodec } from '../../src/http/grant-state.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { configFrom, demoObject, demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
@@ -21,9 +21,7 @@ afterAll(async () => {
 });
 
 async function appWith(gateway: Record<string, unknown>, extra: Partial<Parameters<typeof testApp>[0]> = {}) {
-  const object = demoObject();
-  object.venues.find((v: { id: string }) => v.id === VENUE).gateway = gateway;
-  const portal = await testApp({ config: configFrom(object), ...extra });
+  const portal = await testApp({ config: demoWith(VENUE, { gateway }), ...extra });
   closers.push(async () => void (await portal.close()));
   return portal.app;
 }

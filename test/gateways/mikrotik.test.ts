@@ -6,7 +6,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mikrotikGateway } from '../../src/gateways/mikrotik.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
@@ -85,9 +85,7 @@ async function startRouter(opts: { mac?: string; chap?: boolean } = {}) {
 }
 
 async function appWith(gateway: Record<string, unknown>, extra: Partial<Parameters<typeof testApp>[0]> = {}) {
-  const object = demoObject();
-  object.venues.find((v: { id: string }) => v.id === VENUE).gateway = gateway;
-  const portal = await testApp({ config: configFrom(object), ...extra });
+  const portal = await testApp({ config: demoWith(VENUE, { gateway }), ...extra });
   closers.push(async () => void (await portal.close()));
   return portal.app;
 }

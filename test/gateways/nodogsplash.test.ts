@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { renderSplash, startNdsPeer, submitForm, type NdsVars } from './fixtures/nodogsplash.js';
 
 /**
@@ -30,10 +30,7 @@ async function router(token?: string) {
 }
 
 async function appWith(gateway: Record<string, unknown>) {
-  const object = demoObject();
-  const venue = object.venues.find((v: { id: string }) => v.id === VENUE);
-  Object.assign(venue, { gateway, grantTimeoutMs: 1000 });
-  return (await testApp({ config: configFrom(object), clock })).app;
+  return (await testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000 }), clock })).app;
 }
 
 type App = Parameters<typeof request>[0];

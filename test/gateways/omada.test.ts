@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { omadaGateway, omadaTime } from '../../src/gateways/omada.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import {
   OMADA_EAP_ARRIVAL,
   OMADA_GATEWAY_ARRIVAL,
@@ -42,12 +42,7 @@ function settings(url: string, extra: Record<string, unknown> = {}) {
 }
 
 async function appWith(gateway: Record<string, unknown>, venue: Record<string, unknown> = {}) {
-  const object = demoObject();
-  Object.assign(
-    object.venues.find((x: { id: string }) => x.id === VENUE),
-    { gateway, grantTimeoutMs: 1000, ...venue },
-  );
-  return testApp({ config: configFrom(object), clock });
+  return testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000, ...venue }), clock });
 }
 
 async function arrive(app: Parameters<typeof request>[0], query = OMADA_EAP_ARRIVAL) {

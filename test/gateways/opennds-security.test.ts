@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { openndsGateway } from '../../src/gateways/opennds.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { encryptLikePhp, FASKEY, ndsArrival, type NdsClient } from './fixtures/opennds.js';
 
 /** openNDS arrivals that were altered, forged, replayed or left too long, and fuzzed `fas` values. */
@@ -25,10 +25,7 @@ let now = Date.UTC(2025, 2, 19, 8, 0, 0);
 const clock = { now: () => now };
 
 async function appWith(gateway: Record<string, unknown>) {
-  const object = demoObject();
-  const venue = object.venues.find((v: { id: string }) => v.id === VENUE);
-  Object.assign(venue, { gateway, grantTimeoutMs: 1000 });
-  return (await testApp({ config: configFrom(object), clock })).app;
+  return (await testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000 }), clock })).app;
 }
 
 type App = Parameters<typeof request>[0];

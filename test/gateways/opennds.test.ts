@@ -3,7 +3,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openndsGateway } from '../../src/gateways/opennds.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { FASKEY, fasQueryString, startOpenndsPeer, type NdsClient } from './fixtures/opennds.js';
 
 /**
@@ -33,10 +33,7 @@ async function router(level: 0 | 1 | 2, faskey = FASKEY) {
 }
 
 async function appWith(gateway: Record<string, unknown>) {
-  const object = demoObject();
-  const venue = object.venues.find((v: { id: string }) => v.id === VENUE);
-  Object.assign(venue, { gateway, grantTimeoutMs: 1000 });
-  return testApp({ config: configFrom(object), clock });
+  return testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000 }), clock });
 }
 
 type App = Parameters<typeof request>[0];

@@ -5,7 +5,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pfsenseGateway } from '../../src/gateways/pfsense.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
@@ -74,9 +74,7 @@ async function startPfsense() {
 }
 
 async function appWith(gateway: Record<string, unknown>, clock?: { now(): number }) {
-  const object = demoObject();
-  for (const v of object.venues) v.gateway = gateway;
-  const portal = await testApp({ config: configFrom(object), ...(clock ? { clock } : {}) });
+  const portal = await testApp({ config: demoWith('*', { gateway }), ...(clock ? { clock } : {}) });
   closers.push(async () => void (await portal.close()));
   return portal.app;
 }

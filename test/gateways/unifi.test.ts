@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unifiGateway } from '../../src/gateways/unifi.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 import { UNIFI_PEER, unifiController, type UnifiPeerOptions } from './fixtures/unifi.js';
 
 /**
@@ -32,10 +32,7 @@ async function peer(options: UnifiPeerOptions = {}) {
 }
 
 async function appWith(gateway: Record<string, unknown>, venue: Record<string, unknown> = {}) {
-  const object = demoObject();
-  const v = object.venues.find((x: { id: string }) => x.id === VENUE);
-  Object.assign(v, { gateway, grantTimeoutMs: 1000, ...venue });
-  return testApp({ config: configFrom(object), clock });
+  return testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000, ...venue }), clock });
 }
 
 function classic(url: string, extra: Record<string, unknown> = {}) {

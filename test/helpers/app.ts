@@ -21,6 +21,18 @@ export function configFrom(object: unknown): PortalConfig {
   return validatePortalConfig(object, 'test');
 }
 
+/**
+ * The demo configuration with `changes` (a gateway, a timeout…) merged into one venue, or into
+ * every venue when `venueId` is `'*'`.
+ */
+export function demoWith(venueId: string, changes: Record<string, unknown>): PortalConfig {
+  const object = demoObject();
+  for (const venue of object.venues as { id: string }[]) {
+    if (venueId === '*' || venue.id === venueId) Object.assign(venue, changes);
+  }
+  return configFrom(object);
+}
+
 /** A logger that keeps every line in memory, so tests can read what was logged. */
 export function memoryLogger(level = 'info') {
   const lines: string[] = [];

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ndsArrival } from '../gateways/fixtures/opennds.js';
 import { HOSTILE_URLS, XSS_PAYLOADS } from '../helpers/hostile.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { demoWith, testApp, UA } from '../helpers/app.js';
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
@@ -110,14 +110,7 @@ describe('front door', async () => {
   });
 
   it('a gateway arrival, good and refused (openNDS level 0): the same answers', async () => {
-    const object = demoObject();
-    Object.assign(
-      object.venues.find((v: { id: string }) => v.id === 'ga-ha-noi'),
-      {
-        gateway: { kind: 'opennds', fasSecureLevel: 0 },
-      },
-    );
-    const nds = await testApp({ config: configFrom(object) });
+    const nds = await testApp({ config: demoWith('ga-ha-noi', { gateway: { kind: 'opennds', fasSecureLevel: 0 } }) });
     for (const [host, status] of [
       ['192.168.8.1:2050', 200],
       ['evil.example:2050', 400],
