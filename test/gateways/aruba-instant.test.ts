@@ -67,7 +67,7 @@ async function startIap() {
 describe('Aruba Instant: authentication text', () => {
   it('both choices show a page with the configured text and a link on to the landing page', async () => {
     const app = await appWith({ kind: 'aruba-instant', authText: 'Bluezone_guest_ok' });
-    const { cont, appStore } = await choices(app, arrival());
+    const { go: cont, appStore } = await choices(app, arrival());
     for (const [href, landing] of [
       [cont, 'http://www.example.com/news'],
       [appStore, APP_STORE],
@@ -83,7 +83,7 @@ describe('Aruba Instant: authentication text', () => {
 
   it('defaults to "Guest_authenticated" and does not need switchip', async () => {
     const app = await appWith({ kind: 'aruba-instant' });
-    const { cont } = await choices(app, arrival({ switchip: '' }));
+    const { go: cont } = await choices(app, arrival({ switchip: '' }));
     expect((await request(app).get(cont)).text).toContain('Guest_authenticated');
   });
 });
@@ -93,7 +93,7 @@ describe('Aruba Instant: RADIUS guest account', () => {
 
   it('the browser POSTs cmd=authenticate, user, password and url to https://<switchip>/cgi-bin/login', async () => {
     const app = await appWith(settings);
-    const { cont, appStore } = await choices(app, arrival());
+    const { go: cont, appStore } = await choices(app, arrival());
     const iap = await startIap();
     for (const [href, landing] of [
       [cont, 'http://www.example.com/news'],
@@ -170,7 +170,7 @@ describe('Aruba Instant: hostile, forged, expired and replayed parameters', () =
   it('a changed, expired or other-venue grant state → 400', async () => {
     let now = Date.parse('2026-03-01T08:00:00Z');
     const app = await appWith({ kind: 'aruba-instant' }, { now: () => now });
-    const { cont } = await choices(app, arrival());
+    const { go: cont } = await choices(app, arrival());
     const url = new URL(cont, 'http://portal.test');
     const s = url.searchParams.get('s')!;
     url.searchParams.set('s', `${s.slice(0, 5)}${s[5] === 'A' ? 'B' : 'A'}${s.slice(6)}`);

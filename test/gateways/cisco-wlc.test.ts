@@ -85,7 +85,7 @@ describe('Cisco WLC web passthrough', () => {
   it('continue and App Store: the browser POSTs buttonClicked=4 and redirect_url to switch_url', async () => {
     const wlc = await startWlc();
     const app = await appWith({ kind: 'cisco-wlc', allowedHosts: [wlc.host] });
-    const { cont, appStore } = await choices(app, arrival(`http://${wlc.host}/login.html`));
+    const { go: cont, appStore } = await choices(app, arrival(`http://${wlc.host}/login.html`));
 
     const go = await request(app).get(cont);
     expect(go.status).toBe(200);
@@ -119,7 +119,7 @@ describe('Cisco WLC web passthrough', () => {
   it('statusCode=1 (already logged in): the grant goes straight to the landing page', async () => {
     const wlc = await startWlc();
     const app = await appWith({ kind: 'cisco-wlc', allowedHosts: [wlc.host] });
-    const { cont } = await choices(app, arrival(`http://${wlc.host}/login.html`, { statusCode: '1' }));
+    const { go: cont } = await choices(app, arrival(`http://${wlc.host}/login.html`, { statusCode: '1' }));
     const go = await request(app).get(cont);
     expect(go.status).toBe(303);
     expect(go.headers.location).toBe('http://www.example.com/news');
@@ -129,7 +129,7 @@ describe('Cisco WLC web passthrough', () => {
   it.each(['2', '3', '4', '5'])('statusCode=%s: the page is shown and the grant still posts', async (code) => {
     const wlc = await startWlc();
     const app = await appWith({ kind: 'cisco-wlc', allowedHosts: [wlc.host] });
-    const { cont } = await choices(app, arrival(`http://${wlc.host}/login.html`, { statusCode: code }));
+    const { go: cont } = await choices(app, arrival(`http://${wlc.host}/login.html`, { statusCode: code }));
     expect((await submitHandoff((await request(app).get(cont)).text)).res.status).toBe(302);
     expect(wlc.hits[0]!.body.buttonClicked).toBe('4');
   });
@@ -138,7 +138,7 @@ describe('Cisco WLC web passthrough', () => {
     const wlc = await startWlc();
     const app = await appWith({ kind: 'cisco-wlc', allowedHosts: [wlc.host] });
     const query = arrival(`http://${wlc.host}/login.html`, { redirect: 'captive.apple.com/hotspot-detect.html' });
-    const { cont } = await choices(app, query);
+    const { go: cont } = await choices(app, query);
     await submitHandoff((await request(app).get(cont)).text);
     expect(wlc.hits[0]!.body.redirect_url).toBe('http://captive.apple.com/hotspot-detect.html');
   });
@@ -153,7 +153,7 @@ describe('Cisco WLC web auth and configurable names', () => {
       username: 'guest',
       password: 'guest-pass',
     });
-    const { cont } = await choices(app, arrival(`http://${wlc.host}/login.html`));
+    const { go: cont } = await choices(app, arrival(`http://${wlc.host}/login.html`));
     const { fields, res } = await submitHandoff((await request(app).get(cont)).text);
     expect(fields).toEqual([
       ['buttonClicked', '4'],
@@ -179,7 +179,7 @@ describe('Cisco WLC web auth and configurable names', () => {
       mac: 'aa:bb:cc:dd:ee:09',
       url: 'http://www.example.org/',
     });
-    const { cont } = await choices(app, query.toString());
+    const { go: cont } = await choices(app, query.toString());
     expect((await submitHandoff((await request(app).get(cont)).text)).res.headers.get('location')).toBe(
       'http://www.example.org/',
     );
@@ -226,7 +226,7 @@ describe('Cisco WLC: hostile, forged, expired and replayed parameters', () => {
   it('a changed, expired or other-venue grant state → 400', async () => {
     let now = Date.parse('2026-03-01T08:00:00Z');
     const app = await appWith({ kind: 'cisco-wlc' }, { now: () => now });
-    const { cont } = await choices(app, arrival('https://1.1.1.1/login.html'));
+    const { go: cont } = await choices(app, arrival('https://1.1.1.1/login.html'));
     const url = new URL(cont, 'http://portal.test');
     const s = url.searchParams.get('s')!;
     // Any change to the signed body breaks the signature.

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coovachilliGateway } from '../../src/gateways/coovachilli.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 import { GUEST, SIGNED_ARRIVAL, startChilliPeer, UAMSERVER, type ChilliPeerOptions } from './fixtures/coovachilli.js';
 
 /**
@@ -36,12 +36,7 @@ async function appWith(gateway: Record<string, unknown>) {
 
 type App = Parameters<typeof request>[0];
 
-async function arrive(app: App, query: string) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { page, $, go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: App, query: string) => splashChoices(app, `/v/${VENUE}?${query}`, UA.iosCaptive);
 
 /** The browser following the portal's 303 to Chilli's /logon; Chilli answers with a redirect. */
 async function atChilli(location: string) {

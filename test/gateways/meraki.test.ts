@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merakiGateway, merakiGrantUrl } from '../../src/gateways/meraki.js';
 import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 import { MERAKI_ARRIVAL } from './fixtures/meraki.js';
 import { recordingServer } from './fixtures/unifi.js';
 
@@ -37,12 +38,8 @@ async function appWith(gateway: Record<string, unknown>, venue: Record<string, u
   return testApp({ config: configFrom(venueObject(gateway, venue)), clock });
 }
 
-async function arrive(app: Parameters<typeof request>[0], query = MERAKI_ARRIVAL) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: Parameters<typeof request>[0], query = MERAKI_ARRIVAL) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.iosCaptive);
 
 const settings = (s: Record<string, unknown> = {}) => merakiGateway.settingsSchema.parse({ kind: 'meraki', ...s });
 

@@ -80,7 +80,7 @@ describe('MikroTik: hostile, forged, expired and replayed parameters', () => {
     for (const v of object.venues) v.gateway = { kind: 'mikrotik' };
     const portal = await testApp({ config: configFrom(object), clock: { now: () => now } });
     closers.push(async () => void (await portal.close()));
-    const { cont } = await choices(portal.app, arrival('10.5.50.1'));
+    const { go: cont } = await choices(portal.app, arrival('10.5.50.1'));
     const url = new URL(cont, 'http://portal.test');
     const s = url.searchParams.get('s')!;
 

@@ -111,7 +111,7 @@ describe('MikroTik trial login (mode trial)', () => {
   it('continue and App Store: the browser logs in at link-login-only as T-<MAC>, dst = landing', async () => {
     const router = await startRouter({ mac: 'AA:BB:CC:DD:EE:01' });
     const app = await appWith({ kind: 'mikrotik', allowedHosts: [router.host] });
-    const { cont, appStore } = await choices(app, arrival(router.host));
+    const { go: cont, appStore } = await choices(app, arrival(router.host));
 
     const go = await request(app).get(cont);
     expect(go.status).toBe(303);
@@ -147,7 +147,7 @@ describe('MikroTik trial login (mode trial)', () => {
   it('a MAC in another spelling still makes the trial user RouterOS expects', async () => {
     const router = await startRouter({ mac: 'AA:BB:CC:DD:EE:01' });
     const app = await appWith({ kind: 'mikrotik', allowedHosts: [router.host] });
-    const { cont } = await choices(app, arrival(router.host, { mac: 'aa-bb-cc-dd-ee-01' }));
+    const { go: cont } = await choices(app, arrival(router.host, { mac: 'aa-bb-cc-dd-ee-01' }));
     const go = await request(app).get(cont);
     expect((await fetch(go.headers.location as string, { redirect: 'manual' })).status).toBe(302);
   });
@@ -163,7 +163,7 @@ describe('MikroTik one-click user (mode user)', () => {
       password: PASSWORD,
       allowedHosts: [router.host],
     });
-    const { cont, appStore } = await choices(app, arrival(router.host, { trial: 'no' }));
+    const { go: cont, appStore } = await choices(app, arrival(router.host, { trial: 'no' }));
 
     const go = await request(app).get(cont);
     expect(go.status).toBe(200);
@@ -203,7 +203,7 @@ describe('MikroTik one-click user (mode user)', () => {
       password: 'wrong',
       allowedHosts: [router.host],
     });
-    const { cont } = await choices(app, arrival(router.host));
+    const { go: cont } = await choices(app, arrival(router.host));
     const { res } = await submitHandoff((await request(app).get(cont)).text);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('invalid username or password');
@@ -218,7 +218,7 @@ describe('MikroTik one-click user (mode user)', () => {
       password: PASSWORD,
       allowedHosts: [router.host],
     });
-    const { cont } = await choices(app, arrival(router.host, { 'chap-id': '', 'chap-challenge': '' }));
+    const { go: cont } = await choices(app, arrival(router.host, { 'chap-id': '', 'chap-challenge': '' }));
     const { fields, res } = await submitHandoff((await request(app).get(cont)).text);
     expect(fields).toEqual([
       ['username', 'bluezone'],
@@ -286,7 +286,7 @@ describe('examples/mikrotik/login.html', () => {
       .toArray()
       .map((el) => [$(el).attr('name')!, $(el).attr('value') ?? ''] as [string, string]);
     const app = await appWith({ kind: 'mikrotik', mode: 'user', username: 'bluezone', password: PASSWORD });
-    const { cont } = await choices(app, new URLSearchParams(fields).toString());
+    const { go: cont } = await choices(app, new URLSearchParams(fields).toString());
     const go = await request(app).get(cont);
     expect(cheerio.load(go.text)('form[method="post"]').attr('action')).toBe('http://10.5.50.1/login');
     expect(go.text).toContain('e4172ad3ec716e121a139a5104b3a90d');

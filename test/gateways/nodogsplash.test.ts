@@ -3,6 +3,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoWith, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 import { renderSplash, startNdsPeer, submitForm, type NdsVars } from './fixtures/nodogsplash.js';
 
 /**
@@ -44,12 +45,7 @@ const vars = (host: string, redir = ORIGINAL): NdsVars => ({
   gatewayname: 'Ga Ha Noi WiFi',
 });
 
-async function arrive(app: App, url: URL) {
-  const page = await request(app).get(`${url.pathname}${url.search}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: App, url: URL) => splashChoices(app, `${url.pathname}${url.search}`, UA.iosCaptive);
 
 async function atRouter(location: string) {
   const res = await fetch(location, { redirect: 'manual' });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { omadaGateway, omadaTime } from '../../src/gateways/omada.js';
 import { demoWith, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 import {
   OMADA_EAP_ARRIVAL,
   OMADA_GATEWAY_ARRIVAL,
@@ -45,12 +46,8 @@ async function appWith(gateway: Record<string, unknown>, venue: Record<string, u
   return testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000, ...venue }), clock });
 }
 
-async function arrive(app: Parameters<typeof request>[0], query = OMADA_EAP_ARRIVAL) {
-  const page = await request(app).get(`/v/${VENUE}?${query}`).set('User-Agent', UA.androidWebView);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { page, go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: Parameters<typeof request>[0], query = OMADA_EAP_ARRIVAL) =>
+  splashChoices(app, `/v/${VENUE}?${query}`, UA.androidWebView);
 
 const tap = (app: Parameters<typeof request>[0], href: string, lang = 'en') =>
   request(app).get(href).set('User-Agent', UA.androidWebView).set('Accept-Language', lang);

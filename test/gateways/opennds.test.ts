@@ -1,9 +1,9 @@
 import { createCipheriv, createHash } from 'node:crypto';
-import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openndsGateway } from '../../src/gateways/opennds.js';
 import { demoWith, testApp, UA } from '../helpers/app.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
 import { FASKEY, fasQueryString, startOpenndsPeer, type NdsClient } from './fixtures/opennds.js';
 
 /**
@@ -38,12 +38,7 @@ async function appWith(gateway: Record<string, unknown>) {
 
 type App = Parameters<typeof request>[0];
 
-async function arrive(app: App, arrival: string) {
-  const page = await request(app).get(`/v/${VENUE}?${arrival}`).set('User-Agent', UA.iosCaptive);
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { page, go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: App, arrival: string) => splashChoices(app, `/v/${VENUE}?${arrival}`, UA.iosCaptive);
 
 /** The browser following the portal's 303 to the router, which answers with its own redirect. */
 async function atRouter(location: string) {

@@ -180,7 +180,7 @@ describe('examples/opnsense template script', () => {
 
     const app = await appWith({ kind: 'opnsense' });
     const arrival = new URL(first.replaced[0]!);
-    const { cont } = await choices(app, arrival.search.slice(1));
+    const { go: cont } = await choices(app, arrival.search.slice(1));
     const back = (await request(app).get(cont)).headers.location as string;
 
     const api = await startOpnsenseApi('AUTHORIZED');

@@ -32,7 +32,7 @@ const ARRIVAL = 'zoneid=0&origin=http%3A%2F%2F192.168.1.1%3A8000&redirurl=captiv
 describe('OPNsense adapter', () => {
   it('continue and App Store: back to the template on OPNsense with bluezone=grant, zoneid and redirurl', async () => {
     const app = await appWith({ kind: 'opnsense' });
-    const { cont, appStore } = await choices(app, ARRIVAL);
+    const { go: cont, appStore } = await choices(app, ARRIVAL);
     const go = await request(app).get(cont);
     expect(go.status).toBe(303);
     expect(go.headers.location).toBe(
@@ -71,7 +71,7 @@ describe('OPNsense adapter', () => {
   it('a changed, expired or other-venue grant state → 400', async () => {
     let now = Date.parse('2026-03-01T08:00:00Z');
     const app = await appWith({ kind: 'opnsense' }, { now: () => now });
-    const { cont } = await choices(app, ARRIVAL);
+    const { go: cont } = await choices(app, ARRIVAL);
     const url = new URL(cont, 'http://portal.test');
     const s = url.searchParams.get('s')!;
     url.searchParams.set('s', `${s.slice(0, 5)}${s[5] === 'A' ? 'B' : 'A'}${s.slice(6)}`);

@@ -106,7 +106,7 @@ describe('pfSense grant (auth method none)', () => {
     const pf = await startPfsense();
     const app = await appWith({ kind: 'pfsense', allowedHosts: [pf.host] });
     const { url } = portalPage(vars(pf.action));
-    const { cont, appStore } = await choices(app, `/v/${VENUE}${url.search}`);
+    const { go: cont, appStore } = await choices(app, `/v/${VENUE}${url.search}`);
 
     const go = await request(app).get(cont);
     expect(go.status).toBe(200);
@@ -139,7 +139,7 @@ describe('pfSense grant (auth method none)', () => {
     const app = await appWith({ kind: 'pfsense', allowedHosts: [pf.host] });
     const { url } = portalPage({ ...vars(pf.action), PORTAL_ZONE: undefined as unknown as string });
     expect(url.searchParams.get('zone')).toBe('$PORTAL_ZONE$');
-    const { cont } = await choices(app, `/v/${VENUE}${url.search}`);
+    const { go: cont } = await choices(app, `/v/${VENUE}${url.search}`);
     expect((await submitHandoff((await request(app).get(cont)).text)).res.status).toBe(302);
     expect(pf.hits[0]!.body.zone).toBe('guest');
   });
@@ -172,7 +172,7 @@ describe('pfSense: hostile, forged, expired and replayed parameters', () => {
     let now = Date.parse('2026-03-01T08:00:00Z');
     const app = await appWith({ kind: 'pfsense' }, { now: () => now });
     const { url: arrival } = portalPage(vars('http://192.168.2.1:8002/index.php?zone=guest'));
-    const { cont } = await choices(app, `/v/${VENUE}${arrival.search}`);
+    const { go: cont } = await choices(app, `/v/${VENUE}${arrival.search}`);
     const url = new URL(cont, 'http://portal.test');
     const s = url.searchParams.get('s')!;
     url.searchParams.set('s', `${s.slice(0, 5)}${s[5] === 'A' ? 'B' : 'A'}${s.slice(6)}`);

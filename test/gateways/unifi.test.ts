@@ -1,9 +1,15 @@
-import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unifiGateway } from '../../src/gateways/unifi.js';
 import { demoWith, testApp, UA } from '../helpers/app.js';
-import { UNIFI_PEER, unifiController, type UnifiPeerOptions } from './fixtures/unifi.js';
+import { splashChoices } from '../helpers/gateway-pages.js';
+import {
+  classicSettings,
+  UNIFI_EXAMPLE,
+  UNIFI_PEER,
+  unifiController,
+  type UnifiPeerOptions,
+} from './fixtures/unifi.js';
 
 /**
  * UniFi external portal (gateways.md §5): arrivals shaped as the controller sends them, and a
@@ -11,12 +17,8 @@ import { UNIFI_PEER, unifiController, type UnifiPeerOptions } from './fixtures/u
  */
 
 const VENUE = 'ga-ha-noi';
-const CLIENT = '1c:71:25:63:e4:24';
-const AP = '94:2a:6f:d0:30:57';
-const ORIGINAL = 'http://captive.apple.com/hotspot-detect.html';
+const { client: CLIENT, ap: AP, original: ORIGINAL, arrival: ARRIVAL } = UNIFI_EXAMPLE;
 const APP_STORE = 'https://apps.apple.com/vn/app/bluezone/id1508062685';
-/** The official example (help.ui.com 31228198640023), with an original URL and SSID. */
-const ARRIVAL = `ap=${AP}&id=${CLIENT}&t=1742398732&url=${encodeURIComponent(ORIGINAL)}&ssid=Ga%20Ha%20Noi%20Free`;
 
 const now = Date.UTC(2025, 2, 19, 8, 0, 0);
 const clock = { now: () => now };
@@ -35,18 +37,11 @@ async function appWith(gateway: Record<string, unknown>, venue: Record<string, u
   return testApp({ config: demoWith(VENUE, { gateway, grantTimeoutMs: 1000, ...venue }), clock });
 }
 
-function classic(url: string, extra: Record<string, unknown> = {}) {
-  const { username, password } = UNIFI_PEER;
-  return { kind: 'unifi', controllerUrl: url, controllerType: 'classic', username, password, ...extra };
-}
+const classic = classicSettings;
 
 /** The page, then its two choices' links. */
-async function arrive(app: Parameters<typeof request>[0], path = `/guest/s/default/?${ARRIVAL}`) {
-  const page = await request(app).get(path).set('User-Agent', UA.iosCaptive).set('Accept-Language', 'en');
-  expect(page.status).toBe(200);
-  const $ = cheerio.load(page.text);
-  return { page, go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
-}
+const arrive = (app: Parameters<typeof request>[0], path = `/guest/s/default/?${ARRIVAL}`) =>
+  splashChoices(app, path, UA.iosCaptive, { 'Accept-Language': 'en' });
 
 function tap(app: Parameters<typeof request>[0], href: string, lang = 'en') {
   return request(app).get(href).set('User-Agent', UA.iosCaptive).set('Accept-Language', lang);

@@ -4,12 +4,15 @@ import { expect } from 'vitest';
 
 type App = Parameters<typeof request>[0];
 
-/** The splash page's "Continue" and App Store links as a phone with `userAgent` gets them (200 required). */
-export async function splashChoices(app: App, path: string, userAgent: string) {
-  const page = await request(app).get(path).set('User-Agent', userAgent);
+/**
+ * A gateway's arrival at `path` as a phone with `userAgent` makes it (200 required): the page, and
+ * the links of its two choices, "Continue" (`go`) and the App Store.
+ */
+export async function splashChoices(app: App, path: string, userAgent: string, headers: Record<string, string> = {}) {
+  const page = await request(app).get(path).set('User-Agent', userAgent).set(headers);
   expect(page.status).toBe(200);
   const $ = cheerio.load(page.text);
-  return { cont: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
+  return { page, $, go: $('.go a').attr('href')!, appStore: $('[data-store="appStore"]').attr('href')! };
 }
 
 /** Submits a hand-off page's POST form (its hidden fields, to its action) the way a browser would. */
