@@ -29,13 +29,18 @@ export function venueRequest(ref: RuntimeRef, req: Request, venueId: string): Ve
   const { config, translator } = ref.current;
   const venue = findVenue(config, venueId);
   const query = firstValues(req.query);
-  const locale = negotiateLocale({
+  const locale = venueLocale(venue, query, req.headers['accept-language']);
+  return { config, translator, venue, query, locale };
+}
+
+/** A venue page's language: `?lang=`, then Accept-Language over the venue's languages, then its default. */
+export function venueLocale(venue: Venue, query: QueryParams, acceptLanguage: string | undefined): Locale {
+  return negotiateLocale({
     requested: query.lang,
-    acceptLanguage: req.headers['accept-language'],
+    acceptLanguage,
     offered: venue.languages,
     venueDefault: venue.defaultLanguage,
   });
-  return { config, translator, venue, query, locale };
 }
 
 /** An HTML page that carries per-client tokens or gateway parameters: never cached anywhere. */

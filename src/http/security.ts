@@ -84,13 +84,16 @@ export function framablePolicy(nonce: string, ancestors: readonly string[], scri
   return headers.cspBefore + nonce + headers.cspAfter;
 }
 
+/** Sent only over TLS (directly, or as a trusted proxy reports it): a year. */
+const HSTS = ['Strict-Transport-Security', 'max-age=31536000'] as const;
+
 /** Sets every security header on `res` and returns the response's CSP nonce (also in `res.locals`). */
 export function applySecurityHeaders(req: { secure: boolean }, res: ServerResponse): string {
   const nonce = randomBase64url(16);
   for (const [name, value] of portal.fixed) res.setHeader(name, value);
   res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
   // HSTS only over TLS (directly, or as a trusted proxy reports it).
-  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+  if (req.secure) res.setHeader(...HSTS);
   res.removeHeader('X-Powered-By');
   return nonce;
 }
@@ -120,7 +123,7 @@ export function pageHeaders(req: { secure: boolean }, nonce: string, contentLeng
     'Content-Length',
     String(contentLength),
   ];
-  if (req.secure) list.push('Strict-Transport-Security', 'max-age=31536000');
+  if (req.secure) list.push(...HSTS);
   return list;
 }
 

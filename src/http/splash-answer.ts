@@ -4,9 +4,9 @@ import type { Counting } from '../counting/counting.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import type { QueryParams } from '../gateways/gateway.js';
 import { findGateway } from '../gateways/registry.js';
-import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
 import type { GrantCodec } from './grant-state.js';
+import { venueLocale } from './page-request.js';
 import { identityOf } from './request-facts.js';
 import type { RuntimeRef } from './runtime.js';
 import { pageHeaders } from './security.js';
@@ -56,12 +56,7 @@ export function createSplash({ ref, views, counting, codec, clock }: SplashDeps)
     const gateway = findGateway(venue.gateway.kind)!;
     const arrival = gateway.parseArrival(facts.query, venue.gateway);
     if (!arrival.ok) return undefined;
-    const locale = negotiateLocale({
-      requested: facts.query.lang,
-      acceptLanguage: facts.headers['accept-language'],
-      offered: venue.languages,
-      venueDefault: venue.defaultLanguage,
-    });
+    const locale = venueLocale(venue, facts.query, facts.headers['accept-language']);
     const userAgent = facts.headers['user-agent'];
     const guess = detectPlatform(userAgent);
     const visitToken = counting.issue({
