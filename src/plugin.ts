@@ -193,20 +193,7 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
     open = true;
   });
 
-  /**
-   * Runs the portal app for this request. Like Express's own mounting of sub-apps, it puts the
-   * host's request/response prototypes back if the portal passes the request on (an error after
-   * the response started), so the host's `req.app` and settings apply again.
-   */
-  const dispatch: RequestHandler = (req, res, next) => {
-    const reqProto = Object.getPrototypeOf(req) as object;
-    const resProto = Object.getPrototypeOf(res) as object;
-    portal.app(req, res, (err?: unknown) => {
-      Object.setPrototypeOf(req, reqProto);
-      Object.setPrototypeOf(res, resProto);
-      next(err);
-    });
-  };
+  const dispatch = portal.router;
 
   const handler: RequestHandler = (req, res, next) => {
     if (open) return dispatch(req, res, next);

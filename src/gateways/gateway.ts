@@ -86,7 +86,7 @@ export interface GrantInput<S> {
   landing: string;
   /** The venue's session settings, for gateways that take them at grant time. */
   session: SessionSettings;
-  /** For server-side grants; already bounded by the venue's grant timeout. */
+  /** For server-side grants: the gateway's own `controllerClient`, bounded by the venue's grant timeout. */
   http: GrantHttp;
 }
 
@@ -139,6 +139,12 @@ export interface Gateway<S = unknown> {
   grant(input: GrantInput<S>): Promise<GrantStep>;
   /** True when `grant` calls a controller, so that its outcome is known and counted. */
   readonly serverSide: boolean;
+  /**
+   * The client `grant` calls its controller with (`input.http`), built from this gateway's own
+   * settings (TLS checking, …) and bounded by the venue's grant timeout. Only server-side gateways
+   * have one; the grant step (src/grant/grant.ts) never reads gateway settings itself.
+   */
+  controllerClient?(settings: S, timeoutMs: number): GrantHttp;
   /** Extra arrival paths, when the gateway cannot be pointed at `/v/<venue>`. */
   readonly arrivalRoutes?: readonly ArrivalRoute[];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
 import { GrantError, type Gateway, type GrantHttp, type GrantState } from './gateway.js';
+import { createGrantHttp } from './http-client.js';
 
 /** Guest minutes when the venue sets no `session.minutes`: 8 hours (docs/gateways/omada.md). */
 export const OMADA_DEFAULT_MINUTES = 480;
@@ -114,6 +115,7 @@ export const omadaGateway: Gateway<OmadaSettings> = {
   displayName: 'TP-Link Omada external portal',
   settingsSchema,
   serverSide: true,
+  controllerClient: (settings, timeoutMs) => createGrantHttp({ timeoutMs, insecureTls: settings.insecureTls }),
   parseArrival(query) {
     const state = grantState(query);
     if (!state)

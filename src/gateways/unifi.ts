@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
 import { GrantError, type ArrivalRoute, type Gateway, type GrantState } from './gateway.js';
 import { UNIFI_AUTHORIZE, type UnifiGuest } from './unifi-api.js';
+import { createGrantHttp } from './http-client.js';
 
 /**
  * Guest minutes when the venue sets no `session.minutes`: 8 hours, a long wait at a station or
@@ -105,6 +106,7 @@ export const unifiGateway: Gateway<UnifiSettings> = {
   displayName: 'UniFi external portal',
   settingsSchema,
   serverSide: true,
+  controllerClient: (settings, timeoutMs) => createGrantHttp({ timeoutMs, insecureTls: settings.insecureTls }),
   arrivalRoutes: [guestRoute],
   parseArrival(query) {
     // `id` is the guest's MAC, `ap` the access point's (help.ui.com 31228198640023 example).

@@ -16,7 +16,7 @@ import type { StatsProblem } from '../stats/problem.js';
 import { runStats } from '../stats/report.js';
 import { resolveStatsQuery } from '../stats/scope-query.js';
 import type { Store } from '../store/store.js';
-import { AppError } from './errors.js';
+import { AppError, errors } from './errors.js';
 import type { RuntimeRef } from './runtime.js';
 
 export interface AdminRouteDeps {
@@ -38,8 +38,7 @@ export const AUTH_FAILURE_LIMIT = 10;
 export const AUTH_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 const REALM = 'Bearer realm="bluezone-portal"';
 
-const problemError = (p: StatsProblem) =>
-  new AppError(p.status, p.code, p.status === 403 ? 'error.forbidden' : 'error.badRequest', p.message);
+const problemError = (p: StatsProblem) => new AppError(p.code, p.message);
 const langOf = (value: unknown): AdminLang =>
   (ADMIN_LANGS as readonly unknown[]).includes(value) ? (value as AdminLang) : 'vi';
 /**
@@ -81,10 +80,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       if (reset) res.set('Retry-After', String(Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000))));
       next(
-        new AppError(
-          429,
-          'too_many_requests',
-          'error.tooMany',
+        errors.tooManyRequests(
           'too many failed authentication attempts from this client; wait 15 minutes and try again',
         ),
       );
@@ -119,10 +115,10 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
             : typeof bearer === 'string'
               ? 'this token is not configured; check it, or ask the operator for a valid one'
               : 'the Authorization header must be "Bearer <token>" with a single token';
-        throw new AppError(401, 'unauthorized', 'error.badRequest', message);
+        throw errors.unauthorized(message);
       }
       if (options.fullScope && !isFullScope(principal.scope)) {
-        throw new AppError(403, 'forbidden', 'error.forbidden', 'this endpoint needs a token with scope "all"');
+        throw errors.forbidden('this endpoint needs a token with scope "all"');
       }
       res.locals.adminPrincipal = principal;
       next();
@@ -232,7 +228,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const cookie = session.readCookie(req.headers.cookie, session.SESSION_COOKIE);
     if (cookie && !session.checkCsrf(cookie, form.csrf, secret)) {
-      throw new AppError(403, 'csrf', 'error.crossSite', 'the form is stale or came from another site');
+      throw errors.csrf();
     }
     res.clearCookie(session.SESSION_COOKIE, {
       httpOnly: true,
@@ -248,7 +244,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   }
 
   router.use('/admin', () => {
-    throw new AppError(404, 'not_found', 'error.notFound', 'no such admin page or API; see docs/ADMIN.md');
+    throw errors.adminNotFound();
   });
 
   const onError: ErrorRequestHandler = (err, req, res, next) => {
@@ -269,7 +265,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.status(status).set('Cache-Control', 'no-store');
     if (isApi(req)) return void res.json({ error: { code, message } });
     const lang = langOf(req.query?.lang);
-    const key = known ? err.i18nKey : status >= 500 ? 'error.internal' : 'error.badRequest';
+    const key = known ? err.keyIn('admin') : status >= 500 ? 'error.internal' : 'error.badRequest';
     const path = `${mountOf(req)}/admin`;
     res.type('html').send(
       views.message({
@@ -287,7 +283,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
 const rejectCrossSite: RequestHandler = (req, _res, next) => {
   const headers = { origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site') };
   if (session.isCrossSite(headers, req.host)) {
-    throw new AppError(403, 'cross_site', 'error.crossSite', 'cross-site form posts are refused');
+    throw errors.crossSite();
   }
   next();
 };

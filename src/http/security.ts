@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { randomBase64url } from '../crypto/random-pool.js';
 
@@ -87,46 +87,51 @@ export function framablePolicy(nonce: string, ancestors: readonly string[], scri
 /** Sent only over TLS (directly, or as a trusted proxy reports it): a year. */
 const HSTS = ['Strict-Transport-Security', 'max-age=31536000'] as const;
 
-/** Sets every security header on `res` and returns the response's CSP nonce (also in `res.locals`). */
+/** Who may frame a page, which scripts it runs and where its forms may post, beyond the portal's policy. */
+export interface PolicyExtras {
+  /** Hosts that may frame the page (the card); none: nobody, and `X-Frame-Options: DENY`. */
+  ancestors?: readonly string[];
+  /** Script sources (e.g. one script's hash); none: `script-src 'none'`. */
+  scripts?: readonly string[];
+  /** One more origin forms may post to (a hand-off page's gateway). */
+  formOrigin?: string;
+}
+
+const portalFlat = portal.fixed.flat();
+const framableFlat = portal.fixed.filter(([name]) => name !== 'X-Frame-Options').flat();
+
+/**
+ * The security headers of one answer, as the flat list `res.writeHead` takes: helmet's headers
+ * (computed once per policy), the CSP with this answer's `nonce`, and HSTS over TLS. This is the
+ * one place they are decided; every traveler answer (answer.ts) and the admin app (admin-app.ts)
+ * take them from here, so there is no middleware order to keep.
+ */
+export function securityHeaderList(secure: boolean, nonce: string, extras?: PolicyExtras): string[] {
+  let csp: string;
+  let fixed = portalFlat;
+  if (!extras) csp = contentSecurityPolicy(nonce);
+  else {
+    const ancestors = extras.ancestors ?? [];
+    csp = framablePolicy(nonce, ancestors, extras.scripts ?? []);
+    if (extras.formOrigin) csp = csp.replace("form-action 'self'", `form-action 'self' ${extras.formOrigin}`);
+    // X-Frame-Options cannot list hosts: where framing is allowed, frame-ancestors alone decides.
+    if (ancestors.length > 0) fixed = framableFlat;
+  }
+  const list = [...fixed, 'Content-Security-Policy', csp];
+  if (secure) list.push(...HSTS);
+  return list;
+}
+
+/** Sets every security header on `res` and returns the response's CSP nonce (the admin app's pages). */
 export function applySecurityHeaders(req: { secure: boolean }, res: ServerResponse): string {
   const nonce = randomBase64url(16);
-  for (const [name, value] of portal.fixed) res.setHeader(name, value);
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
-  // HSTS only over TLS (directly, or as a trusted proxy reports it).
-  if (req.secure) res.setHeader(...HSTS);
+  const list = securityHeaderList(req.secure, nonce);
+  for (let i = 0; i < list.length; i += 2) res.setHeader(list[i]!, list[i + 1]!);
   res.removeHeader('X-Powered-By');
   return nonce;
 }
 
-/** Sets the security headers unless this response has them already; returns its CSP nonce. */
-export function ensureSecurityHeaders(req: { secure: boolean }, res: Response): string {
-  return (res.locals.cspNonce ??= applySecurityHeaders(req, res)) as string;
-}
-
-const portalFlat = portal.fixed.flat();
-
-/**
- * Every header of an HTML page that carries per-client values (the splash page), as the flat list
- * `res.writeHead` takes: the security headers with this response's nonce, the type, `no-store` and
- * the length. One `writeHead` instead of a dozen `setHeader` calls, each validated and stored on
- * its own, is the splash route's share of what `securityHeaders` costs other routes.
- */
-export function pageHeaders(req: { secure: boolean }, nonce: string, contentLength: number): string[] {
-  const list = [
-    ...portalFlat,
-    'Content-Security-Policy',
-    contentSecurityPolicy(nonce),
-    'Content-Type',
-    'text/html; charset=utf-8',
-    'Cache-Control',
-    'no-store',
-    'Content-Length',
-    String(contentLength),
-  ];
-  if (req.secure) list.push(...HSTS);
-  return list;
-}
-
+/** The admin app's first middleware: the same headers as every traveler answer, nonce in `res.locals`. */
 export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     res.locals.cspNonce = applySecurityHeaders(req, res);

@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 /** Express's compiled `trust proxy` function: is the address at hop `i` (0 = the socket's peer) trusted? */
 export type TrustFn = (address: string, i: number) => boolean;
 
@@ -23,4 +24,19 @@ export function memoizeTrust(trust: TrustFn, size = TRUST_MEMO_SIZE): TrustFn {
     }
     return answer;
   };
+}
+
+/** The `trust proxy` setting as the portal takes it (TRUST_PROXY, createPortal's `trustProxy`). */
+export type TrustSetting = boolean | number | string | string[];
+
+/**
+ * The setting compiled as Express compiles `trust proxy` (express/lib/utils.js `compileTrust`), and
+ * remembered: both transports and the admin app resolve client addresses and TLS with this one function.
+ */
+export function compileTrust(setting: TrustSetting): TrustFn {
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === 'number') return (_a, i) => i < setting;
+  const list = typeof setting === 'string' ? setting.split(',').map((s) => s.trim()) : setting;
+  return memoizeTrust(proxyAddr.compile(list));
 }

@@ -36,10 +36,15 @@ export function compileViews(): Views {
   };
 }
 
-const baseCss = readFileSync(path.join(viewsDir, 'styles', 'portal.css'), 'utf8')
-  .replace(/\/\*[\s\S]*?\*\//g, '')
-  .replace(/\s*\n\s*/g, '')
-  .trim();
+/** A stylesheet of views/styles/ without comments and line breaks, read once (at module load). */
+export function minifiedCss(name: string): string {
+  return readFileSync(path.join(viewsDir, 'styles', name), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s*\n\s*/g, '')
+    .trim();
+}
+
+const baseCss = minifiedCss('portal.css');
 
 const cssByColor = new Map<string, string>();
 

@@ -1,0 +1,42 @@
+import type { RequestFacts as CountingFacts } from '../counting/exclusion.js';
+import type { QueryParams } from '../gateways/gateway.js';
+
+/**
+ * Everything a traveler answer may read of its request, built once per request by a transport
+ * (transport/node-facts.ts) and then passed around as a plain value: no Express or node:http type
+ * below the transports. Headers are the few the portal reads, already reduced to one string.
+ */
+export interface RequestFacts {
+  /** `GET`, `HEAD`, … as sent. */
+  method: string;
+  /** The path under the mount point, as sent (still percent-encoded), always starting with `/`. */
+  path: string;
+  /** The query string as sent, without `?` (`''` when there is none). */
+  search: string;
+  /** The query, one string per name (first of repeated names; nested names dropped; see query.ts). */
+  query: QueryParams;
+  /** Where the portal is mounted: `''` standalone, e.g. `/wifi` inside a host's Express app. */
+  base: string;
+  /** Over TLS, directly or as a trusted proxy reports it (HSTS, secure cookies). */
+  secure: boolean;
+  /** The client address as the `trust proxy` setting resolves it; computed only when asked. */
+  ip: () => string | undefined;
+  acceptLanguage: string | undefined;
+  acceptEncoding: string | undefined;
+  userAgent: string | undefined;
+  /** `Sec-Purpose`, `Purpose`, `X-Purpose` or `X-Moz`: a speculative load (never counted). */
+  purpose: string | undefined;
+}
+
+/** The parts of a request that decide whether it may be counted (counting/exclusion.ts). */
+export function countingFacts(facts: RequestFacts): CountingFacts {
+  return { method: facts.method, userAgent: facts.userAgent, purpose: facts.purpose };
+}
+
+/**
+ * The client identity for daily unique counting: the gateway's MAC when it gave one, else the IP
+ * (as resolved under TRUST_PROXY) with the user agent. It is hashed once and dropped.
+ */
+export function identityOf(facts: RequestFacts, clientMac: string | undefined): string {
+  return clientMac ?? `${facts.ip() ?? ''}\u0000${facts.userAgent ?? ''}`;
+}

@@ -1,0 +1,132 @@
+import type { ContinueControl } from '../gateways/gateway.js';
+import { GO_TARGETS, type GoTarget, type GrantOutcome } from '../grant/grant.js';
+import { redirectAnswer, type Answer } from './answer.js';
+import { errors } from './errors.js';
+import { countingFacts, type RequestFacts } from './facts.js';
+import { errorAnswer, noticeAnswer, noticeLocale } from './notice-answer.js';
+import type { TravelerDeps } from './traveler-deps.js';
+import { venueRequest } from './venue-request.js';
+
+/**
+ * A tap (`/v/<venue>/go/<target>`): the grant step (src/grant/grant.ts) counts it and grants; this
+ * turns its outcome into an answer: a redirect, the gateway's hand-off form, Aruba's text page, or
+ * a localized page with a way on (the retry link is the tap's own canonical URL, never the raw path).
+ */
+export async function grantAnswer(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  venueId: string,
+  target: string,
+): Promise<Answer> {
+  const { venue, venuePath } = venueRequest(deps.ref, facts, venueId);
+  if (!(GO_TARGETS as readonly string[]).includes(target)) throw errors.routeNotFound();
+  const outcome = await deps.grants.tap({
+    venue,
+    target: target as GoTarget,
+    visitToken: facts.query.t,
+    grantState: facts.query.s,
+    facts: countingFacts(facts),
+  });
+  const pagePath = `${venuePath}/go/${target}`;
+  return outcomeAnswer(deps, facts, outcome, pagePath, venue.name[noticeLocale(facts)] ?? venue.name.en ?? venue.id);
+}
+
+function outcomeAnswer(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  outcome: GrantOutcome,
+  pagePath: string,
+  venueName: string,
+): Answer {
+  const t = deps.ref.current.translator.forLocale(noticeLocale(facts));
+  const link = (action: string, label: string, primary: boolean) => ({
+    control: { method: 'GET' as const, action, fields: [] },
+    label,
+    primary,
+  });
+  switch (outcome.kind) {
+    case 'redirect':
+      return redirectAnswer(facts, outcome.url);
+    case 'invalid':
+      return errorAnswer(deps, facts, errors.grantStateInvalid('grant state refused'), {
+        pagePath,
+        landing: outcome.fallback,
+      });
+    case 'failed':
+    case 'throttled': {
+      const code =
+        outcome.kind === 'throttled'
+          ? 'grant_throttled'
+          : outcome.reason === 'rejected'
+            ? 'grant_rejected'
+            : 'grant_failed';
+      const status = outcome.kind === 'throttled' ? 429 : 502;
+      const key = code === 'grant_rejected' ? 'grant.rejected' : 'grant.failedBody';
+      // Try again: the same tap, rebuilt from its route and the parameters it reads.
+      const retry = `${pagePath}?${new URLSearchParams(
+        Object.entries({ t: facts.query.t, s: facts.query.s, lang: facts.query.lang }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      ).toString()}`;
+      return noticeAnswer(
+        deps,
+        facts,
+        status,
+        {
+          docTitle: t('grant.failedDocTitle'),
+          headline: t('grant.failedHeadline'),
+          paragraphs: [t(key, { venue: venueName })],
+          actions: [link(retry, t('grant.retry'), true), link(outcome.landing, t('grant.original'), false)],
+        },
+        { pagePath },
+      );
+    }
+    case 'step': {
+      const { step, landing } = outcome;
+      if (step.kind === 'redirect') return redirectAnswer(facts, step.url);
+      if (step.kind === 'form') return handoff(deps, facts, step.form, landing, pagePath);
+      return noticeAnswer(
+        deps,
+        facts,
+        200,
+        {
+          docTitle: t('splash.continue'),
+          headline: t('splash.continue'),
+          paragraphs: [t('splash.continueHint')],
+          marker: step.text,
+          actions: [link(step.landing, t('splash.continue'), true)],
+        },
+        { pagePath },
+      );
+    }
+  }
+}
+
+/**
+ * A client-side POST grant (Cisco WLC, pfSense, MikroTik with a password): a form to the gateway
+ * with one button. This page's CSP allows that form target only.
+ */
+function handoff(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  form: ContinueControl,
+  landing: string,
+  pagePath: string,
+): Answer {
+  const t = deps.ref.current.translator.forLocale(noticeLocale(facts));
+  return noticeAnswer(
+    deps,
+    facts,
+    200,
+    {
+      docTitle: t('splash.continue'),
+      headline: t('splash.continue'),
+      paragraphs: [t('splash.continueHint')],
+      actions: [
+        { control: form, label: t('splash.continue'), primary: true },
+        { control: { method: 'GET', action: landing, fields: [] }, label: t('grant.original'), primary: false },
+      ],
+    },
+    { pagePath, policy: { formOrigin: new URL(form.action).origin } },
+  );
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Answer } from '../answer.js';
+import type { TravelerTable } from '../routes.js';
+import type { TrustFn } from '../trust.js';
+import { nodeFacts } from './node-facts.js';
+
+/** The request log's and metrics' record of one answered request (core/request-log.ts). */
+export type RecordRequest = (method: string, route: string, status: number, seconds: number, quiet?: boolean) => void;
+
+export interface ListenerDeps {
+  table: TravelerTable;
+  trust: TrustFn;
+  /** The admin Express app: it gets `/admin…` and `/metrics`, and nothing else. */
+  admin: RequestListener;
+  record: RecordRequest;
+}
+
+/** Writes an answer: one `writeHead`, one `end` (Node leaves the body out for HEAD). */
+export function writeAnswer(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+/**
+ * The standalone server's request listener: every traveler request is answered from the route
+ * table (routes.ts) without Express; admin paths go to the admin app. No fall-through between them.
+ */
+export function createNodeListener({ table, trust, admin, record }: ListenerDeps): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const facts = nodeFacts(req, url, '', trust);
+    if (table.isAdmin(facts.path)) return admin(req, res);
+    const start = process.hrtime.bigint();
+    const { route, quiet, answer } = table.dispatch(facts);
+    const finish = (a: Answer) => {
+      writeAnswer(res, a);
+      record(facts.method, route, a.status, Number(process.hrtime.bigint() - start) / 1e9, quiet);
+    };
+    if (answer instanceof Promise) void answer.then(finish);
+    else finish(answer);
+  };
+}
