@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { ensureSomeToken } from './admin/tokens.js';
 import { createApp, type PortalApp } from './app.js';
 import { metricsApp } from './http/admin-routes.js';
+import { closeSilentConnections } from './http/transport/node-listener.js';
 import { loadEnv, type Env } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadPortalConfigFile } from './config/load.js';
@@ -80,7 +81,9 @@ export async function startPortal(
   const server = createServer(
     { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
     portal.listener,
-  ).listen(env.PORT, env.HOST);
+  );
+  closeSilentConnections(server);
+  server.listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -40,3 +40,23 @@ export function createNodeListener({ table, trust, admin, record }: ListenerDeps
     else finish(answer);
   };
 }
+
+/** How long a new connection may stay silent before it is closed. */
+export const SILENT_CONNECTION_MS = 5_000;
+
+/**
+ * Closes connections that send nothing within `ms` of opening. Node's `headersTimeout` and
+ * `requestTimeout` only start with a request's first byte, so a client that opens TCP
+ * connections and never writes would otherwise hold them (and a file descriptor each) forever.
+ */
+export function closeSilentConnections(
+  server: { on(event: 'connection', fn: (socket: import('node:net').Socket) => void): unknown },
+  ms = SILENT_CONNECTION_MS,
+): void {
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => socket.destroy(), ms);
+    timer.unref();
+    socket.once('data', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
