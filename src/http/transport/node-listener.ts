@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Answer } from '../answer.js';
 import type { TravelerTable } from '../routes.js';
 import type { TrustFn } from '../trust.js';
@@ -50,7 +51,7 @@ export const SILENT_CONNECTION_MS = 5_000;
  * connections and never writes would otherwise hold them (and a file descriptor each) forever.
  */
 export function closeSilentConnections(
-  server: { on(event: 'connection', fn: (socket: import('node:net').Socket) => void): unknown },
+  server: { on(event: 'connection', fn: (socket: Socket) => void): unknown },
   ms = SILENT_CONNECTION_MS,
 ): void {
   server.on('connection', (socket) => {
