@@ -1,7 +1,8 @@
 /**
- * The portal embedded in a host's Express app (`createPortal`, mounted at `/`), for the HTTP
- * benchmark: there the splash route goes through Express's router, as in any host app, where the
- * standalone server (`npm start`) answers it at its front door (src/http/front-door.ts).
+ * The portal embedded in a host's Express app (`createPortal`, mounted at `/wifi` next to a host
+ * route, as examples/host-app/ mounts it), for the HTTP benchmark: the host's Express router calls
+ * the portal's one middleware (src/http/transport/express-router.ts), which answers from the same
+ * route table as the standalone listener.
  */
 import express from 'express';
 import type * as Portal from '../src/index.js';
@@ -16,7 +17,8 @@ const portal = createPortal({ store: `sqlite:${db}`, trustProxy: ['loopback'], l
 await portal.ready();
 const server = express()
   .disable('x-powered-by')
-  .use(portal)
+  .get('/', (_req, res) => void res.send('host page'))
+  .use('/wifi', portal)
   .listen(port, '127.0.0.1', () => console.log(`embedded portal on ${port}`));
 process.once('SIGTERM', () => {
   server.close();

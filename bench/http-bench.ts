@@ -115,7 +115,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
     results.push(summarize('portal page + beacon', recon, portal.pid!));
     const after = await countedImpressions(db, portal, true);
 
-    // The same travelers through a host's Express app (createPortal): no front door there.
+    // The same travelers through a host's Express app (createPortal mounted at /wifi).
     const embeddedPort = await freePort();
     const embeddedUrl = `http://127.0.0.1:${embeddedPort}`;
     const embedded = await start(
@@ -125,7 +125,10 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
     const embeddedTravelers = travelers();
     const embeddedPage: autocannon.Request = {
       method: 'GET',
-      setupRequest: (req) => ({ ...req, ...embeddedTravelers() }),
+      setupRequest: (req) => {
+        const traveler = embeddedTravelers();
+        return { ...req, ...traveler, path: `/wifi${traveler.path}` };
+      },
     };
     await drive(embeddedUrl, options.warmup, [embeddedPage]);
     results.push(
