@@ -1,8 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGrantCodec } from '../../src/http/grant-state.js';
-import { configFrom, demoObject, demoWith, testApp, UA } from '../helpers/app.js';
+import { configFrom, demoObject, demoWith, mintTap, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
@@ -124,11 +123,8 @@ describe('MikroTik: a grant state the adapter cannot use', () => {
     object.venues.find((v: { id: string }) => v.id === VENUE).gateway = { kind: 'mikrotik' };
     const portal = await testApp({ config: configFrom(object), secret });
     closers.push(async () => void (await portal.close()));
-    const s = createGrantCodec(secret).sign(
-      { v: VENUE, g: 'mikrotik', u: 'http://www.example.com/news', x: {} },
-      Date.now(),
-    );
-    const path = `/v/${VENUE}/go/continue?s=${encodeURIComponent(s)}&lang=en`;
+    const tap = mintTap(secret, { v: VENUE, g: 'mikrotik', u: 'http://www.example.com/news', x: {} });
+    const path = `/v/${VENUE}/go/continue?${tap}&lang=en`;
     const res = await request(portal.app).get(path);
     expect(res.status).toBe(502);
     const links = cheerio

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { createApp, type AppDeps } from '../../src/app.js';
+import { createTokenSigner } from '../../src/counting/visit-token.js';
+import { createGrantCodec, visitBinding, type GrantClaims } from '../../src/grant/grant-state.js';
 import { loadPortalConfigFile, validatePortalConfig, type PortalConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { demoConfigPath } from '../../src/paths.js';
@@ -83,3 +85,23 @@ export const UA = {
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/60.0.3112.32 Safari/537.36',
   googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 } as const;
+
+/**
+ * The `t=…&s=…` of a tap carrying grant state `claims`, as a forger holding `secret` would mint it:
+ * a visit token of the same venue and the state bound to it (src/grant/grant-state.ts).
+ */
+export function mintTap(secret: Buffer, claims: GrantClaims, now = Date.now()): string {
+  const t = createTokenSigner(secret).sign({
+    v: claims.v,
+    l: 'en',
+    p: 'other',
+    g: claims.g,
+    c: 'test',
+    s: 'page',
+    d: new Date(now).toISOString().slice(0, 10),
+    h: '0'.repeat(32),
+    t: now,
+  });
+  const s = createGrantCodec(secret).sign({ ...claims, w: visitBinding(t) }, now);
+  return `t=${encodeURIComponent(t)}&s=${encodeURIComponent(s)}`;
+}

@@ -105,8 +105,9 @@ export function expectAllowedDestination(target: string, allowedHosts: ReadonlyS
   expect(target).not.toMatch(BAD_SCHEME);
   // eslint-disable-next-line no-control-regex
   expect(target).not.toMatch(/[\u0000-\u001f\u007f\\]/);
-  // A path on this server (a language link, a tap): its parameters are checked again when it is requested.
-  if (/^\/(?![/\\])/.test(target)) return;
+  // A path on this server (a language link, a tap), or a query-only link to this same page (the
+  // language links of a page on an unknown path): its parameters are checked again when requested.
+  if (/^\/(?![/\\])/.test(target) || /^\?/.test(target)) return;
   expect(target, 'absolute http(s) URL').toMatch(/^https?:\/\/[^/\\]/i);
   const url = new URL(target);
   expect(url.username + url.password, 'no credentials in a destination').toBe('');

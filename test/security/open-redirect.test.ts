@@ -3,8 +3,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findGateway, ORIGINAL_URL_PARAMS } from '../../src/gateways/registry.js';
-import { createGrantCodec, type GrantClaims } from '../../src/http/grant-state.js';
+import type { GrantClaims } from '../../src/grant/grant-state.js';
 import { isSafeHttpUrl } from '../../src/page/safe-url.js';
+import { mintTap } from '../helpers/app.js';
 import { HOSTILE_GRANT_TARGETS, HOSTILE_URLS, ODD_SAFE_URLS } from '../helpers/hostile.js';
 import { destinations, expectAllowedDestination, hostsOf, nestedUrls, type Answer } from './inspect.js';
 import { arrivalUrl, gatewayVenues, SECURITY_SECRET, securityApp } from './portal.js';
@@ -99,11 +100,9 @@ describe('the generic venue: continue and store taps', () => {
 });
 
 describe('grant states signed with hostile contents (a bug upstream, or a leaked key) are still checked', () => {
-  const codec = createGrantCodec(SECURITY_SECRET);
-
   it.each(HOSTILE_URLS.map((u) => [u]))('u=%j → the venue fallback', async (hostile) => {
-    const s = codec.sign({ v: 'ga-ha-noi', g: 'generic', u: hostile, x: {} }, Date.now());
-    const res = await request(app).get(`/v/ga-ha-noi/go/continue?s=${encodeURIComponent(s)}`);
+    const tap = mintTap(SECURITY_SECRET, { v: 'ga-ha-noi', g: 'generic', u: hostile, x: {} });
+    const res = await request(app).get(`/v/ga-ha-noi/go/continue?${tap}`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('https://dsvn.vn/');
   });
@@ -114,9 +113,7 @@ describe('grant states signed with hostile contents (a bug upstream, or a leaked
       { v: 'ga-ha-noi', g: 'opennds', u: 'http://evil.example/', x: { authaction: 'http://evil.example/' } },
     ];
     for (const claims of claimsList) {
-      const res = await request(app).get(
-        `/v/ga-ha-noi/go/continue?s=${encodeURIComponent(codec.sign(claims, Date.now()))}`,
-      );
+      const res = await request(app).get(`/v/ga-ha-noi/go/continue?${mintTap(SECURITY_SECRET, claims)}`);
       expect(res.status).toBe(400);
       expect(destinations(res).filter((d) => !d.includes('lang='))).toEqual(['https://dsvn.vn/']);
     }
