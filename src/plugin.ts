@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestHandler } from 'express';
 import type { LevelWithSilent } from 'pino';
 import type { Registry } from 'prom-client';
 import { createApp } from './app.js';
-import { ConfigError, type ConfigProblem } from './config/errors.js';
+import { checkOptions } from './config/options.js';
 import { loadPortalConfigFile, validatePortalConfig, type PortalConfig } from './config/load.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { LazyStore } from './store/lazy.js';
-import { openStore, redactUrl } from './store/open.js';
+import { appSettings, settingsFromOptions } from './core/settings.js';
+import { portalStore } from './core/store.js';
+import { redactUrl } from './store/open.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -80,39 +80,11 @@ export interface PortalRouter extends RequestHandler {
   readonly metricsRegistry: Registry;
 }
 
-const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
-
 /** A `PortalConfigInput` → a validated configuration; throws ConfigError with every problem. */
 export function resolvePortalConfig(input: PortalConfigInput | undefined): PortalConfig {
   if (input === undefined || typeof input === 'string') return loadPortalConfigFile(input);
   if ((input as Partial<PortalConfig>).venueById instanceof Map) return input as PortalConfig;
   return validatePortalConfig(input, '(createPortal config)');
-}
-
-function checkOptions(options: PortalOptions): void {
-  const problems: ConfigProblem[] = [];
-  const { secret, store, adminTokens, storeWaitMs } = options;
-  if (secret !== undefined && secret.length < 32) {
-    problems.push({
-      where: 'secret',
-      message: 'must be at least 32 characters (or bytes); generate one with `openssl rand -hex 32`',
-    });
-  }
-  if (typeof store === 'string' && !DATABASE_URL.test(store)) {
-    problems.push({ where: 'store', message: 'must be sqlite:<path>, postgres://user@host:5432/db or a Store' });
-  }
-  adminTokens?.forEach((token, i) => {
-    if (typeof token !== 'string' || token.length < 16) {
-      problems.push({
-        where: `adminTokens[${i}]`,
-        message: 'must be at least 16 characters; create one with `bluezone-portal token`',
-      });
-    }
-  });
-  if (storeWaitMs !== undefined && !(storeWaitMs >= 0 && Number.isFinite(storeWaitMs))) {
-    problems.push({ where: 'storeWaitMs', message: 'must be a number of milliseconds >= 0' });
-  }
-  if (problems.length > 0) throw new ConfigError('the createPortal options', problems);
 }
 
 /**
@@ -128,27 +100,8 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
   const log = logger.child({ category: 'plugin' });
 
-  const given = typeof options.store === 'object' ? options.store : undefined;
+  const { store, owned } = portalStore(options.store ?? 'sqlite:./data/portal.sqlite', options.databasePoolSize);
   const url = typeof options.store === 'string' ? options.store : 'sqlite:./data/portal.sqlite';
-  const store = given
-    ? new LazyStore(given.engine, async () => {
-        await given.migrate();
-        return given;
-      })
-    : new LazyStore(url.startsWith('sqlite:') ? 'sqlite' : 'postgres', async () => {
-        const opened = await openStore(url, { poolSize: options.databasePoolSize });
-        try {
-          await opened.migrate();
-        } catch (err) {
-          await opened.close().catch(() => undefined);
-          throw err;
-        }
-        return opened;
-      });
-
-  if (options.secret === undefined) {
-    log.warn('no secret given: using a random key, so visit tokens die with this process; pass `secret`');
-  }
   if (config.admin.tokens.length === 0 && !options.adminTokens?.length) {
     log.warn('no admin token configured: nobody can sign in to the dashboard under <mount>/admin');
   }
@@ -158,15 +111,7 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
     config,
     logger,
     store,
-    secret: typeof options.secret === 'string' ? Buffer.from(options.secret) : (options.secret ?? randomBytes(32)),
-    extraAdminTokens: options.adminTokens,
-    trustProxy: options.trustProxy ?? false,
-    metricsOnMainApp: options.serveMetrics ?? true,
-    retentionHourlyDays: options.retentionHourlyDays,
-    recorder: {
-      ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
-      ...(options.maxBufferedEvents === undefined ? {} : { maxBuffered: options.maxBufferedEvents }),
-    },
+    ...appSettings(settingsFromOptions(options), logger),
     readiness: { ready: () => !closing },
   });
 
@@ -175,7 +120,7 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
     let failure: Error | undefined;
     try {
       await store.get();
-      log.info({ engine: store.engine, url: given ? '(host store)' : redactUrl(url) }, 'store ready');
+      log.info({ engine: store.engine, url: owned ? redactUrl(url) : '(host store)' }, 'store ready');
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       log.error(
@@ -216,7 +161,7 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
       closing = true;
       await Promise.race([startup, sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
       const lost = await portal.close(deadline);
-      if (!given) await store.close().catch((err: unknown) => log.warn({ err: String(err) }, 'closing the store'));
+      if (owned) await store.close().catch((err: unknown) => log.warn({ err: String(err) }, 'closing the store'));
       return lost;
     },
     metricsRegistry: portal.metrics.registry,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ensureSomeToken } from './admin/tokens.js';
 import { createApp, type PortalApp } from './app.js';
@@ -8,7 +7,9 @@ import { loadEnv, type Env } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadPortalConfigFile } from './config/load.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { openStore, redactUrl } from './store/open.js';
+import { redactUrl } from './store/open.js';
+import { appSettings, settingsFromEnv } from './core/settings.js';
+import { portalStore } from './core/store.js';
 import type { Store } from './store/store.js';
 
 export interface RunningPortal {
@@ -46,30 +47,19 @@ export async function startPortal(
   if (options.handleSignals) process.on('SIGHUP', askReload);
   const logger = createLogger(env.LOG_LEVEL);
   const config = loadPortalConfigFile(env.PORTAL_CONFIG);
-  const store = await openStore(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
-  await store.migrate();
+  const { store } = portalStore(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+  await store.get();
   logger.info({ category: 'store', engine: store.engine, url: redactUrl(env.DATABASE_URL) }, 'store ready');
-  if (!env.PORTAL_SECRET) {
-    logger.warn(
-      { category: 'server' },
-      'PORTAL_SECRET is not set: using a random key, so visit tokens die with this process; set it (the same on every instance of a fleet)',
-    );
-  }
   // With no admin token configured (the demo), one is made for this run and printed once.
   const generated = ensureSomeToken(config, env.ADMIN_TOKEN);
   if (generated) process.stderr.write(`No admin token is configured; the admin token for this run is: ${generated}\n`);
-  const metricsOnMainApp = env.METRICS_PORT === undefined;
+  const settings = settingsFromEnv(env, generated);
   let accepting = true;
   const portal = createApp({
     config,
     logger,
     store,
-    extraAdminTokens: [env.ADMIN_TOKEN, generated].filter((t): t is string => !!t),
-    metricsOnMainApp,
-    secret: env.PORTAL_SECRET ? Buffer.from(env.PORTAL_SECRET) : randomBytes(32),
-    trustProxy: env.TRUST_PROXY,
-    retentionHourlyDays: env.RETENTION_HOURLY_DAYS,
-    recorder: { flushIntervalMs: env.FLUSH_INTERVAL_MS, maxBuffered: env.MAX_BUFFERED_EVENTS },
+    ...appSettings(settings, logger),
     readiness: { ready: () => accepting },
   });
   await portal.start();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { OPTION_RULES } from './options.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,28 +41,23 @@ const envSchema = z.object({
   PORTAL_CONFIG: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   TRUST_PROXY: trustProxy.default(false),
-  PORTAL_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`')
-    .optional(),
+  // The settings a createPortal() option also sets are checked by the same rule (core/options.ts).
+  PORTAL_SECRET: OPTION_RULES.secret.pipe(z.string()).optional(),
   /** `sqlite:<path>` (default) or `postgres://…`. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://user@host:5432/db')
-    .default('sqlite:./data/portal.sqlite'),
+  DATABASE_URL: OPTION_RULES.databaseUrl.default('sqlite:./data/portal.sqlite'),
   /** Size of the PostgreSQL connection pool. */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().pipe(OPTION_RULES.databasePoolSize).default(10),
   /** One extra full-scope admin token (the plain token, not its hash). */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters; create one with `bluezone-portal token`').optional(),
+  ADMIN_TOKEN: OPTION_RULES.adminToken.optional(),
   /** Serve /metrics without a token on this separate port (bound to METRICS_HOST). Unset: /metrics needs an admin token. */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** Longest time counted events wait in memory before they are written. */
-  FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  FLUSH_INTERVAL_MS: z.coerce.number().pipe(OPTION_RULES.flushIntervalMs).default(1000),
   /** Events kept in memory at most; past it new events are dropped (and counted as dropped). */
-  MAX_BUFFERED_EVENTS: z.coerce.number().int().min(100).max(5_000_000).default(200_000),
+  MAX_BUFFERED_EVENTS: z.coerce.number().pipe(OPTION_RULES.maxBufferedEvents).default(200_000),
   /** Days of hourly statistics kept; older hours survive as daily totals. */
-  RETENTION_HOURLY_DAYS: z.coerce.number().int().min(2).max(3650).default(90),
+  RETENTION_HOURLY_DAYS: z.coerce.number().pipe(OPTION_RULES.retentionHourlyDays).default(90),
   NODE_ENV: z.string().optional(),
 });
 

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { Env } from '../config/env.js';
+import type { CheckedOptions, PortalSettings } from '../config/options.js';
+import type { Logger } from '../log/logger.js';
+
+/** The environment's settings as a portal's (the standalone server). */
+export function settingsFromEnv(env: Env, generatedToken?: string): PortalSettings {
+  return {
+    secret: env.PORTAL_SECRET ? Buffer.from(env.PORTAL_SECRET) : undefined,
+    adminTokens: [env.ADMIN_TOKEN, generatedToken].filter((t): t is string => !!t),
+    trustProxy: env.TRUST_PROXY,
+    metricsOnMainApp: env.METRICS_PORT === undefined,
+    flushIntervalMs: env.FLUSH_INTERVAL_MS,
+    maxBufferedEvents: env.MAX_BUFFERED_EVENTS,
+    retentionHourlyDays: env.RETENTION_HOURLY_DAYS,
+  };
+}
+
+/** createPortal's (checked) options as a portal's settings. */
+export function settingsFromOptions(
+  options: CheckedOptions & { trustProxy?: boolean | number | string[]; serveMetrics?: boolean },
+): PortalSettings {
+  return {
+    secret: typeof options.secret === 'string' ? Buffer.from(options.secret) : options.secret,
+    adminTokens: options.adminTokens ?? [],
+    trustProxy: options.trustProxy ?? false,
+    metricsOnMainApp: options.serveMetrics ?? true,
+    flushIntervalMs: options.flushIntervalMs,
+    maxBufferedEvents: options.maxBufferedEvents,
+    retentionHourlyDays: options.retentionHourlyDays,
+  };
+}
+
+/**
+ * A portal's settings as createApp's dependencies, the same way for both entry points; warns once
+ * (here) when no secret is set.
+ */
+export function appSettings(settings: PortalSettings, logger: Logger) {
+  if (!settings.secret) {
+    logger.warn(
+      { category: 'server' },
+      'no secret is set (PORTAL_SECRET, or createPortal’s `secret`): using a random key, so visit tokens die with this process; set it, the same on every instance of a fleet',
+    );
+  }
+  return {
+    secret: settings.secret ?? randomBytes(32),
+    extraAdminTokens: settings.adminTokens,
+    trustProxy: settings.trustProxy,
+    metricsOnMainApp: settings.metricsOnMainApp,
+    retentionHourlyDays: settings.retentionHourlyDays,
+    recorder: {
+      ...(settings.flushIntervalMs === undefined ? {} : { flushIntervalMs: settings.flushIntervalMs }),
+      ...(settings.maxBufferedEvents === undefined ? {} : { maxBuffered: settings.maxBufferedEvents }),
+    },
+  };
+}
