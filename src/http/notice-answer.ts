@@ -17,7 +17,7 @@ export const DEFAULT_BRAND = '#0b5cad';
 /**
  * Longest query (encoded, without `lang`) that a notice page's language links repeat. Beyond it the
  * links carry only `lang`: twelve links repeating a long query would make the page many times
- * the size of the request (docs/RELIABILITY.md).
+ * the size of the request (test/security/abuse.test.ts).
  */
 export const MAX_LINK_QUERY = 256;
 
