@@ -108,7 +108,22 @@ export async function createTopology(): Promise<Topology> {
   let port = 0;
   for (const c of Object.values(t.clients)) {
     port += 1;
-    await ip('link', 'add', 'eth0', 'netns', c.ns, 'address', c.mac, 'type', 'veth', 'peer', 'name', `lan${port}`, 'netns', gw);
+    await ip(
+      'link',
+      'add',
+      'eth0',
+      'netns',
+      c.ns,
+      'address',
+      c.mac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `lan${port}`,
+      'netns',
+      gw,
+    );
     await ip('-n', gw, 'link', 'set', `lan${port}`, 'master', 'br-lan', 'up');
     await ip('-n', c.ns, 'addr', 'add', `${c.ip}/24`, 'dev', 'eth0');
     await ip('-n', c.ns, 'link', 'set', 'lo', 'up');
@@ -140,7 +155,13 @@ export interface Daemon {
   stop: () => Promise<void>;
 }
 
-export function startDaemon(name: string, ns: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+export function startDaemon(
+  name: string,
+  ns: string,
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+) {
   // `ip netns exec` execs the command, so the child's pid is the daemon's own.
   const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], {
     env: { ...process.env, ...env },

@@ -70,8 +70,23 @@ function realGatewaySuite(): void {
     const key = path.join(workDir, 'website-key.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${ADDR.website}`,
-        '-addext', `subjectAltName=IP:${ADDR.website}`, '-keyout', key, '-out', cert],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${ADDR.website}`,
+        '-addext',
+        `subjectAltName=IP:${ADDR.website}`,
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
       { stdio: 'ignore', timeout: 20_000 },
     );
     const website = startDaemon('stand-in website', topo.internet, process.execPath, [
@@ -89,7 +104,12 @@ function realGatewaySuite(): void {
     const wrapper = path.join(workDir, 'chromium-in-client-b.sh');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${topo.clients.b.ns} ${CHROMIUM_PATH} "$@"\n`);
     chmodSync(wrapper, 0o755);
-    browser = await chromium.launch({ executablePath: wrapper, headless: true, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await chromium.launch({
+      executablePath: wrapper,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: 30_000,
+    });
   });
 
   afterAll(async () => {
@@ -166,7 +186,10 @@ function realGatewaySuite(): void {
     it('before login, openNDS redirects a page request to the portal, which serves the venue page', async () => {
       const arrival = await arrive(`/news?id=${level}`);
       const query = arrival.slice(venueUrl.length);
-      if (level === 0) expect(query).toMatch(/^authaction=http:\/\/192\.0\.2\.1:2050\/opennds_auth\/\?clientip=192\.0\.2\.10&.*tok=[0-9a-f]{8}/);
+      if (level === 0)
+        expect(query).toMatch(
+          /^authaction=http:\/\/192\.0\.2\.1:2050\/opennds_auth\/\?clientip=192\.0\.2\.10&.*tok=[0-9a-f]{8}/,
+        );
       if (level === 1) expect(query).toMatch(/^fas=[A-Za-z0-9+/=]+$/);
       if (level === 2) expect(query).toMatch(/^fas=[A-Za-z0-9+/=]+&iv=[0-9a-f]{16}$/);
       await openPage(arrival);
@@ -219,7 +242,9 @@ function realGatewaySuite(): void {
         const text = Buffer.from(query.slice('fas='.length), 'base64').toString('utf8');
         expect(text).toContain(`gatewayaddress=${GATEWAY_ADDRESS}`);
         // Another gateway address: the portal refuses to send a grant there.
-        await refusedByPortal(`fas=${b64(text.replace(`gatewayaddress=${GATEWAY_ADDRESS}`, 'gatewayaddress=203.0.113.66:2050'))}`);
+        await refusedByPortal(
+          `fas=${b64(text.replace(`gatewayaddress=${GATEWAY_ADDRESS}`, 'gatewayaddress=203.0.113.66:2050'))}`,
+        );
         // Another client's hashed id: the portal cannot tell (level 1 is only encoded), openNDS can.
         const otherHid = createHash('sha256').update('0badc0de').digest('hex');
         await refusedByOpennds(`fas=${b64(text.replace(/hid=[0-9a-f]{64}/, `hid=${otherHid}`))}`);
@@ -290,7 +315,14 @@ function realGatewaySuite(): void {
       // once. Continues of the tampered tries are the same visitor's, so they do not count again,
       // and the refused pages count nothing. Client-side grants are not reported by openNDS, so
       // there are no grant outcomes.
-      const expected: Totals = { impressions: 2, uniques: 2, storeClicks: 2, continues: 2, grantsOk: 0, grantsFailed: 0 };
+      const expected: Totals = {
+        impressions: 2,
+        uniques: 2,
+        storeClicks: 2,
+        continues: 2,
+        grantsOk: 0,
+        grantsFailed: 0,
+      };
       let totals = await venueTotals(topo!.internet, venueFor(level));
       for (let i = 0; i < 40 && totals.impressions < expected.impressions; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
