@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browser/chromium.js';
 import { ANDROID_UA, get, linkIn, type Hop } from './client-http.js';
 import {
@@ -137,6 +137,15 @@ function realGatewaySuite(): void {
       gw = await startOpennds(topo!, level, workDir);
       daemons.add(gw.daemon);
       context = await browser!.newContext({ userAgent: ANDROID_UA, ignoreHTTPSErrors: true, isMobile: true });
+    });
+
+    afterEach((ctx) => {
+      // A failed step is easier to read with what openNDS and the portal logged around it.
+      if (ctx.task.result?.state !== 'fail') return;
+      for (const d of daemons) {
+        if (d.name.startsWith('openNDS') || d.name === 'portal')
+          process.stderr.write(`\n--- last lines of ${d.name} ---\n${d.output().slice(-3000)}\n`);
+      }
     });
 
     afterAll(async () => {
