@@ -222,6 +222,13 @@ export function startDaemon(
         }
         await Promise.race([exitedPromise, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       }
+      // Helpers the daemon started while shutting down (openNDS runs `libopennds.sh mhdcheck` from a
+      // thread) are still in its process group: end them too.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // none left
+      }
     },
   };
   return daemon;
