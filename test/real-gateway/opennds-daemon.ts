@@ -54,14 +54,18 @@ function config(level: FasLevel): string {
 }
 
 /** The shell openNDS is started from, inside `unshare -m` in the gateway namespace. */
-function launcher(etcUpper: string, etcWork: string, clients: readonly ClientHost[]): string {
+function launcher(configFile: string, clients: readonly ClientHost[]): string {
   const expiry = Math.floor(Date.now() / 1000) + 86_400;
   const leases = clients.map((c) => `${expiry} ${c.mac} ${c.ip} client-${c.ip.split('.').pop()} *`).join('\\n');
   return [
     'set -eu',
-    `mount -t overlay overlay -o lowerdir=/etc,upperdir=${etcUpper},workdir=${etcWork} /etc`,
-    'mount -t tmpfs tmpfs /tmp',
+    // The overlay's upper layer lives on a tmpfs: overlayfs refuses an upper layer on overlayfs,
+    // which is what a container's /tmp often is.
     'mount -t tmpfs tmpfs /run',
+    'mkdir -p /run/etc-upper/opennds /run/etc-work',
+    `cp ${configFile} /run/etc-upper/opennds/opennds.conf`,
+    'mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc-upper,workdir=/run/etc-work /etc',
+    'mount -t tmpfs tmpfs /tmp',
     'mkdir -p /tmp/bin /run/tmpfiles.d',
     'ln -s /usr/sbin/iptables-legacy /tmp/bin/iptables',
     "printf '#!/bin/sh\\nexit 0\\n' > /tmp/bin/systemctl",
@@ -93,14 +97,12 @@ export interface OpenndsGateway {
 export async function startOpennds(t: Topology, level: FasLevel, workDir: string): Promise<OpenndsGateway> {
   const dir = path.join(workDir, `opennds-l${level}`);
   rmSync(dir, { recursive: true, force: true });
-  const upper = path.join(dir, 'etc-upper');
-  const work = path.join(dir, 'etc-work');
-  mkdirSync(path.join(upper, 'opennds'), { recursive: true });
-  mkdirSync(work, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   // libopennds.sh reads some options from /etc/opennds/opennds.conf itself: the overlay's copy is ours.
-  writeFileSync(path.join(upper, 'opennds', 'opennds.conf'), config(level));
+  const configFile = path.join(dir, 'opennds.conf');
+  writeFileSync(configFile, config(level));
   const script = path.join(dir, 'start.sh');
-  writeFileSync(script, launcher(upper, work, Object.values(t.clients)));
+  writeFileSync(script, launcher(configFile, Object.values(t.clients)));
   // A previous openNDS may have left its chains (it removes them on SIGTERM, but not when killed).
   for (const table of ['filter', 'nat', 'mangle']) {
     await inNs(t.gateway, 'iptables-legacy', ['-t', table, '-F']);
