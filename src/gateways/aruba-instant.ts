@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, isPrivateIPv4, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import { allowedGatewayUrl, hostFix, isPrivateIPv4, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
 const hostEntry = z
@@ -45,10 +45,6 @@ const settingsSchema = z
   });
 export type ArubaInstantSettings = z.infer<typeof settingsSchema>;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
 /** `https://<switchip><loginPath>` when `switchip` is a bare host the venue allows. */
 function loginUrl(switchip: string | undefined, settings: ArubaInstantSettings): URL | undefined {
   if (!switchip || !/^[A-Za-z0-9.-]{1,253}$/.test(switchip)) return undefined;
@@ -76,8 +72,10 @@ export const arubaInstantGateway: Gateway<ArubaInstantSettings> = {
       originalUrl: safeOriginalUrl(query.url),
     };
     if (settings.mode === 'authText') return { ok: true, client, state: {} };
+    if (!query.switchip) return refuse('missing', 'the redirect has no switchip: check the external captive portal profile');
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(query.switchip)) return refuse('malformed', 'switchip is not a host name or IPv4 address');
     const login = loginUrl(query.switchip, settings);
-    if (!login) return invalid('switchip is missing or not a host the venue allows');
+    if (!login) return refuse('host', hostFix('switchip', settings.allowedHosts));
     return { ok: true, client, state: { login: login.href } };
   },
   grant({ settings, state, landing }) {

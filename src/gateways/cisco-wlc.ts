@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { allowedGatewayUrl, gatewayUrlOrRefusal, normalizeMac, safeOriginalUrl } from './client-params.js';
 import { GrantError, type Arrival, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
@@ -40,14 +40,13 @@ const settingsSchema = z
   .strict();
 export type CiscoWlcSettings = z.infer<typeof settingsSchema>;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
-/** `switch_url` when it is on an allowed host (see `allowedHosts`). */
-function switchUrl(value: string | undefined, allowedHosts: readonly string[]): URL | undefined {
-  if (allowedHosts.length > 0) return allowedGatewayUrl(value, allowedHosts);
-  return allowedGatewayUrl(value, []) ?? allowedGatewayUrl(value, CISCO_VIRTUAL_INTERFACES);
+/** `switch_url` when it is on an allowed host (see `allowedHosts`), else why not. */
+function switchUrl(value: string | undefined, allowedHosts: readonly string[]) {
+  if (allowedHosts.length === 0) {
+    const virtual = allowedGatewayUrl(value, CISCO_VIRTUAL_INTERFACES);
+    if (virtual) return virtual;
+  }
+  return gatewayUrlOrRefusal(value, allowedHosts, 'switch_url');
 }
 
 /**
@@ -82,7 +81,7 @@ export const ciscoWlcGateway: Gateway<CiscoWlcSettings> = {
     // statusCode 1 = "already logged in": nothing to post, the grant just goes on (3p).
     if (query[settings.statusCodeParam] === '1') return { ok: true, client, state: { loggedIn: '1' } };
     const target = switchUrl(query[settings.switchUrlParam], settings.allowedHosts);
-    if (!target) return invalid('switch_url is missing or not on a host the venue allows');
+    if (!(target instanceof URL)) return { ok: false, ...target };
     target.hash = '';
     return { ok: true, client, state: { switchUrl: target.href } };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Gateway, type GrantHttp, type GrantState } from './gateway.js';
+import { GrantError, refuse, type Arrival, type Gateway, type GrantHttp, type GrantState } from './gateway.js';
 
 /** Guest minutes when the venue sets no `session.minutes`: 8 hours (docs/gateways/omada.md). */
 export const OMADA_DEFAULT_MINUTES = 480;
@@ -61,22 +61,29 @@ function integer(value: string | undefined, max: number): string | undefined {
  * `clientMac, gatewayMac, vid, t, site, redirectUrl` (TP-Link FAQ 3231, gateways.md §9). MACs are
  * kept as the controller wrote them (`AA-BB-CC-DD-EE-FF`) and sent back unchanged.
  */
-function grantState(query: Readonly<Record<string, string>>): GrantState | undefined {
-  const clientMac = query.clientMac;
+function grantState(query: Readonly<Record<string, string>>): { ok: true; state: GrantState } | Arrival {
+  const absent = ['clientMac', 'site'].filter((name) => !query[name]);
+  if (!query.apMac && !query.gatewayMac) absent.push('apMac or gatewayMac');
+  else if (query.apMac) absent.push(...['ssidName', 'radioId'].filter((name) => !query[name]));
+  else if (!query.vid) absent.push('vid');
+  if (absent.length > 0)
+    return refuse('missing', `the redirect has no ${absent.join(', ')}: is the portal set to External Portal Server?`);
+  const clientMac = query.clientMac!;
   const site = text(query.site, 128);
-  if (!normalizeMac(clientMac) || !site) return undefined;
+  if (!normalizeMac(clientMac) || !site) return refuse('malformed', 'clientMac is not a MAC address or site is unreadable');
   const apMac = query.apMac;
-  if (normalizeMac(apMac)) {
+  if (apMac) {
     const ssidName = text(query.ssidName, 64);
     const radioId = integer(query.radioId, 15); // 0 = 2.4 GHz, 1 = 5 GHz (6 GHz radios are higher)
-    if (ssidName === undefined || radioId === undefined) return undefined;
-    return { clientMac: clientMac!, apMac: apMac!, ssidName, radioId, site };
+    if (!normalizeMac(apMac) || ssidName === undefined || radioId === undefined)
+      return refuse('malformed', 'apMac, ssidName or radioId is not in the controller format');
+    return { ok: true, state: { clientMac, apMac, ssidName, radioId, site } };
   }
-  const gatewayMac = query.gatewayMac;
+  const gatewayMac = query.gatewayMac!;
   const vid = integer(query.vid, 4094);
-  if (normalizeMac(gatewayMac) && vid !== undefined)
-    return { clientMac: clientMac!, gatewayMac: gatewayMac!, vid, site };
-  return undefined;
+  if (!normalizeMac(gatewayMac) || vid === undefined)
+    return refuse('malformed', 'gatewayMac or vid is not in the controller format');
+  return { ok: true, state: { clientMac, gatewayMac, vid, site } };
 }
 
 /**
@@ -115,13 +122,9 @@ export const omadaGateway: Gateway<OmadaSettings> = {
   settingsSchema,
   serverSide: true,
   parseArrival(query) {
-    const state = grantState(query);
-    if (!state)
-      return {
-        ok: false,
-        reason: 'invalid',
-        detail: 'the redirect lacks clientMac, site and either apMac/ssidName/radioId or gatewayMac/vid',
-      };
+    const read = grantState(query);
+    if (!read.ok) return read;
+    const { state } = read;
     return {
       ok: true,
       client: { clientMac: normalizeMac(state.clientMac), originalUrl: safeOriginalUrl(query.redirectUrl) },

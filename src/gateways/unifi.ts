@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type ArrivalRoute, type Gateway, type GrantState } from './gateway.js';
+import { GrantError, refuse, type ArrivalRoute, type Gateway, type GrantState } from './gateway.js';
 import { UNIFI_AUTHORIZE, type UnifiGuest } from './unifi-api.js';
 
 /**
@@ -108,8 +108,9 @@ export const unifiGateway: Gateway<UnifiSettings> = {
   arrivalRoutes: [guestRoute],
   parseArrival(query) {
     // `id` is the guest's MAC, `ap` the access point's (help.ui.com 31228198640023 example).
+    if (!query.id) return refuse('missing', 'the redirect has no client MAC (id): is the guest portal set to External Portal Server?');
     const mac = normalizeMac(query.id);
-    if (!mac) return { ok: false, reason: 'invalid', detail: 'the redirect has no valid client MAC (id)' };
+    if (!mac) return refuse('malformed', 'id is not a MAC address');
     const ap = normalizeMac(query.ap);
     const state: GrantState = ap ? { mac, ap } : { mac };
     return {
