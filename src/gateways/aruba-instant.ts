@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, hostFix, isPrivateIPv4, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import {
+  allowedGatewayUrl,
+  hostFix,
+  isPrivateIPv4,
+  normalizeIp,
+  normalizeMac,
+  safeOriginalUrl,
+} from './client-params.js';
 import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
@@ -72,8 +79,10 @@ export const arubaInstantGateway: Gateway<ArubaInstantSettings> = {
       originalUrl: safeOriginalUrl(query.url),
     };
     if (settings.mode === 'authText') return { ok: true, client, state: {} };
-    if (!query.switchip) return refuse('missing', 'the redirect has no switchip: check the external captive portal profile');
-    if (!/^[A-Za-z0-9.-]{1,253}$/.test(query.switchip)) return refuse('malformed', 'switchip is not a host name or IPv4 address');
+    if (!query.switchip)
+      return refuse('missing', 'the redirect has no switchip: check the external captive portal profile');
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(query.switchip))
+      return refuse('malformed', 'switchip is not a host name or IPv4 address');
     const login = loginUrl(query.switchip, settings);
     if (!login) return refuse('host', hostFix('switchip', settings.allowedHosts));
     return { ok: true, client, state: { login: login.href } };

@@ -86,7 +86,8 @@ function readArrival(query: Readonly<Record<string, string>>, settings: Coovachi
   const logon = allowedGatewayUrl(`http://${uamip}:${port}/logon`, settings.allowedHosts);
   if (!logon) return refuse('host', hostFix('uamip', settings.allowedHosts));
   // 16 random bytes in hex (`redir_challenge()`); Chilli's `nochallenge` mode is not supported.
-  if (!query.challenge) return refuse('missing', "the redirect has no challenge: Chilli's nochallenge mode is not supported");
+  if (!query.challenge)
+    return refuse('missing', "the redirect has no challenge: Chilli's nochallenge mode is not supported");
   if (!/^[0-9a-fA-F]{32}$/.test(query.challenge)) return refuse('malformed', 'challenge is not 32 hex digits');
   return { ok: true, client, state: { m: 'logon', a: logon.href, c: query.challenge.toLowerCase() } };
 }

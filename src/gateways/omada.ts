@@ -70,7 +70,8 @@ function grantState(query: Readonly<Record<string, string>>): { ok: true; state:
     return refuse('missing', `the redirect has no ${absent.join(', ')}: is the portal set to External Portal Server?`);
   const clientMac = query.clientMac!;
   const site = text(query.site, 128);
-  if (!normalizeMac(clientMac) || !site) return refuse('malformed', 'clientMac is not a MAC address or site is unreadable');
+  if (!normalizeMac(clientMac) || !site)
+    return refuse('malformed', 'clientMac is not a MAC address or site is unreadable');
   const apMac = query.apMac;
   if (apMac) {
     const ssidName = text(query.ssidName, 64);

@@ -108,7 +108,11 @@ export const unifiGateway: Gateway<UnifiSettings> = {
   arrivalRoutes: [guestRoute],
   parseArrival(query) {
     // `id` is the guest's MAC, `ap` the access point's (help.ui.com 31228198640023 example).
-    if (!query.id) return refuse('missing', 'the redirect has no client MAC (id): is the guest portal set to External Portal Server?');
+    if (!query.id)
+      return refuse(
+        'missing',
+        'the redirect has no client MAC (id): is the guest portal set to External Portal Server?',
+      );
     const mac = normalizeMac(query.id);
     if (!mac) return refuse('malformed', 'id is not a MAC address');
     const ap = normalizeMac(query.ap);

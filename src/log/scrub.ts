@@ -47,8 +47,7 @@ export function scrubIdentifiers(text: string): string {
  */
 export function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubIdentifiers(value);
-  if (value instanceof Error)
-    return { type: value.name, message: scrubIdentifiers(value.message), ...codeOf(value) };
+  if (value instanceof Error) return { type: value.name, message: scrubIdentifiers(value.message), ...codeOf(value) };
   if (depth > 3 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
   const out: Record<string, unknown> = {};

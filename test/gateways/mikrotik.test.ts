@@ -218,7 +218,8 @@ describe('MikroTik one-click user (mode user)', () => {
       password: PASSWORD,
       allowedHosts: [router.host],
     });
-    for (const without of [{ 'chap-id': '', 'chap-challenge': '' }, { 'chap-challenge': '' }]) {
+    const withouts: Record<string, string>[] = [{ 'chap-id': '', 'chap-challenge': '' }, { 'chap-challenge': '' }];
+    for (const without of withouts) {
       const res = await request(app).get(`/v/${VENUE}?${arrival(router.host, without)}`);
       expect(res.status).toBe(400);
       expect(res.text).not.toContain(PASSWORD);
