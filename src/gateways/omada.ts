@@ -28,8 +28,12 @@ const settingsSchema = z
     operatorPassword: z.string().min(1),
     /** Controllers ship self-signed certificates: accept them unless you installed a trusted one. */
     insecureTls: z.boolean().default(true),
-    /** Unit of the `time` field; disputed (gateways.md §9): the FAQ says µs, working code uses ms. */
-    timeUnit: z.enum(['milliseconds', 'microseconds']).default('milliseconds'),
+    /**
+     * Unit of the `time` field. TP-Link FAQ 3231 documents microseconds, the default; some
+     * third-party code sends milliseconds, which a controller reading µs would turn into about 29
+     * seconds of access, so the default errs long (docs/gateways/omada.md).
+     */
+    timeUnit: z.enum(['milliseconds', 'microseconds']).default('microseconds'),
     /** Whether `time` is a duration (added to now by the controller) or an absolute expiry since the epoch. */
     timeMode: z.enum(['duration', 'absolute']).default('duration'),
   })
