@@ -15,7 +15,7 @@ const hostEntry = z
   .regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/, 'write a host name or IP, optionally with :port')
   .transform((h) => h.toLowerCase());
 
-/** The IAP's default captive portal domain, which resolves to the IAP itself (gateways.md §10). */
+/** The IAP's default captive portal domain, which resolves to the IAP itself (Dell Networking W-Series Instant 6.4.3.1-4.2.0.0 User Guide, Table 28 "External Captive Portal Redirect Parameters"). */
 export const ARUBA_SECURELOGIN = 'securelogin.arubanetworks.com';
 
 const settingsSchema = z
@@ -24,7 +24,7 @@ const settingsSchema = z
     /**
      * `authText`: the IAP lets the client through when the page it loads contains the configured
      * "Authentication Text". `radius`: the browser posts a shared guest account to the IAP, which
-     * checks it against RADIUS (gateways.md §10, both [3p]).
+     * checks it against RADIUS (third-party code; the IAP manual names the modes).
      */
     mode: z.enum(['authText', 'radius']).default('authText'),
     /** Must equal the IAP's "Authentication text" setting (mode `authText`). */
@@ -62,7 +62,7 @@ function loginUrl(switchip: string | undefined, settings: ArubaInstantSettings):
 }
 
 /**
- * Aruba Instant (IAP) external captive portal (gateways.md §10). The IAP redirects with `cmd=login`,
+ * Aruba Instant (IAP) external captive portal (Dell Networking W-Series Instant 6.4.3.1-4.2.0.0 User Guide, Table 28 "External Captive Portal Redirect Parameters"). The IAP redirects with `cmd=login`,
  * `mac`, `essid`, `ip`, `apname`, `apmac`, `vcname`, `switchip` and `url`. Click-through grants
  * are client-side: a page carrying the authentication text, or a POST of a shared guest account to
  * `https://<switchip>/cgi-bin/login`. Aruba Instant On uses other parameters and is not covered.

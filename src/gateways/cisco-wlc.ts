@@ -12,7 +12,7 @@ const hostEntry = z
 const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a field name such as "switch_url"');
 
 /**
- * The WLC's virtual interface addresses seen in third-party portals (gateways.md §7): the
+ * The WLC's virtual interface addresses seen in third-party portals (third-party: https://github.com/stuartst/cisco-wlc-captive-portal): the
  * `switch_url` host when the venue lists no `allowedHosts`, besides private IPv4 addresses.
  */
 export const CISCO_VIRTUAL_INTERFACES = ['1.1.1.1', '192.0.2.1'] as const;
@@ -62,7 +62,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * Cisco AireOS WLC external web authentication / web passthrough (gateways.md §7, all [3p]).
+ * Cisco AireOS WLC external web authentication / web passthrough (third-party: https://github.com/stuartst/cisco-wlc-captive-portal).
  * The WLC redirects to the portal with `switch_url`, `ap_mac`, `client_mac`, `wlan`, `redirect`
  * (and `statusCode` when something went wrong); the grant is the client browser POSTing to
  * `switch_url` with `buttonClicked=4` (mandatory, else the WLC bounces it), `redirect_url`,

@@ -93,7 +93,7 @@ function readArrival(query: Readonly<Record<string, string>>, settings: Coovachi
 }
 
 /**
- * CoovaChilli UAM (gateways.md §3): Chilli redirects new clients to its `uamserver` (this
+ * CoovaChilli UAM (https://github.com/coova/coova-chilli/blob/master/src/redir.c): Chilli redirects new clients to its `uamserver` (this
  * portal's `/v/<venue>`) with `res`, `uamip`, `uamport`, `challenge`, `mac`, `ip`, `userurl`… and,
  * with a `uamsecret`, `md`. The grant is the traveler's browser calling
  * `http://<uamip>:<uamport>/logon?username=…&response=<CHAP>&userurl=<landing>` with a shared

@@ -22,7 +22,7 @@ const settingsSchema = z
       )
       .min(1)
       .default(['.network-auth.com']),
-    /** Unit of the `duration` grant parameter; Meraki's docs do not say (gateways.md §6). */
+    /** Unit of the `duration` grant parameter; Meraki's docs do not say (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/). */
     durationUnit: z.enum(['seconds', 'minutes']).default('seconds'),
     /** Only for a lab peer: allow an http:// base_grant_url. Meraki's own grant URL is https. */
     requireHttps: z.boolean().default(true),
@@ -88,7 +88,7 @@ function wouldPassAnyHost(value: string, settings: MerakiSettings): boolean {
 }
 
 /**
- * Cisco Meraki click-through splash with a custom-hosted page (gateways.md §6; Meraki
+ * Cisco Meraki click-through splash with a custom-hosted page (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/; Meraki
  * "Click-through API" and "Configuring a Custom-Hosted Splash Page"). The redirect carries
  * `base_grant_url`, `user_continue_url`, `node_id`, `node_mac`, `gateway_id`, `client_ip` and
  * `client_mac`; nothing is signed, so the only protection is that `base_grant_url` must be on

@@ -41,7 +41,7 @@ const settingsSchema = z
 export type MikrotikSettings = z.infer<typeof settingsSchema>;
 
 /**
- * MikroTik RouterOS HotSpot with an external splash page (gateways.md §4): the router's own
+ * MikroTik RouterOS HotSpot with an external splash page (https://help.mikrotik.com/docs/x/AQAyBQ): the router's own
  * `login.html` is replaced by examples/mikrotik/login.html, which hands `$(mac)`, `$(ip)`,
  * `$(link-login-only)`, `$(link-orig)`, `$(chap-id)`, `$(chap-challenge)`… over to this portal.
  * The grant is client-side: the browser logs in at `$(link-login-only)` as the trial user

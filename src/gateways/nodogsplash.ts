@@ -36,7 +36,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * Nodogsplash 5.x (gateways.md §2). Version 5 removed FAS, so the splash page NDS serves itself
+ * Nodogsplash 5.x (https://github.com/nodogsplash/nodogsplash/blob/master/resources/splash.html). Version 5 removed FAS, so the splash page NDS serves itself
  * (`examples/nodogsplash/splash.html`) sends the traveler here with `tok`, `redir`, `authaction`,
  * `mac`, `ip` and `gatewayname`. The token is exposed like openNDS level 0: nothing to verify.
  * The grant is the browser calling `<authaction>?tok=…&redir=<landing>`, as NDS's own splash form

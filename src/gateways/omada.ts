@@ -62,7 +62,7 @@ function integer(value: string | undefined, max: number): string | undefined {
 /**
  * What the grant needs, from the arrival. EAP (access point):
  * `clientMac, apMac, ssidName, t, radioId, site, redirectUrl`; gateway:
- * `clientMac, gatewayMac, vid, t, site, redirectUrl` (TP-Link FAQ 3231, gateways.md §9). MACs are
+ * `clientMac, gatewayMac, vid, t, site, redirectUrl` (TP-Link FAQ 3231, https://www.tp-link.com/us/support/faq/3231/). MACs are
  * kept as the controller wrote them (`AA-BB-CC-DD-EE-FF`) and sent back unchanged.
  */
 function grantState(query: Readonly<Record<string, string>>): { ok: true; state: GrantState } | Arrival {
@@ -116,7 +116,7 @@ function omadaResult(res: Response, what: string): Record<string, unknown> {
 }
 
 /**
- * TP-Link Omada external portal server, controller 5.0.15 or later (gateways.md §9; TP-Link FAQ
+ * TP-Link Omada external portal server, controller 5.0.15 or later (https://www.tp-link.com/us/support/faq/3231/; TP-Link FAQ
  * 3231 "API and Code Sample for External Portal Server"). Server-side grant: a hotspot-operator
  * login returns a token (the `Csrf-Token` header) and a session cookie (`TPEAP_SESSIONID`, or
  * `TPOMADA_SESSIONID` from 5.11), then `extPortal/auth` with `authType: 4` authorizes the client.

@@ -142,7 +142,7 @@ function level2(q: QueryParams, s: OpenndsSettings): Arrival {
 }
 
 /**
- * openNDS with a remote FAS (gateways.md §1): the router redirects new clients to the portal
+ * openNDS with a remote FAS (https://opennds.readthedocs.io/en/stable/fas.html): the router redirects new clients to the portal
  * (`faspath` = `/v/<venue>`), and the grant is the traveler's browser calling
  * `http://<gatewayaddress>/<authdir>/?tok=…&redir=<landing>`; openNDS then 307-redirects to `redir`.
  */

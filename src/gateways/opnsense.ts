@@ -31,7 +31,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * OPNsense captive portal (gateways.md §8). The portal page is a template hosted on OPNsense
+ * OPNsense captive portal (https://docs.opnsense.org/manual/captiveportal.html). The portal page is a template hosted on OPNsense
  * (examples/opnsense/, uploaded as a zip): it hands `zoneid`, `redirurl` and its own `origin` over
  * to this portal, and the grant sends the traveler back to the template
  * (`<origin>/index.html?bluezone=grant&zoneid=…&redirurl=<landing>`), whose script POSTs

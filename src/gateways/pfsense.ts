@@ -23,7 +23,7 @@ export type PfsenseSettings = z.infer<typeof settingsSchema>;
 const ZONE = /^[A-Za-z0-9_]{1,64}$/;
 
 /**
- * pfSense captive portal with authentication method "none" (gateways.md §8). pfSense hosts the
+ * pfSense captive portal with authentication method "none" (https://docs.netgate.com/pfsense/en/latest/captiveportal/configuration.html). pfSense hosts the
  * portal page itself; examples/pfsense/portal.html (uploaded as "Portal page contents") hands
  * `$PORTAL_ZONE$`, `$PORTAL_REDIRURL$`, `$PORTAL_ACTION$`, `$CLIENT_MAC$` and `$CLIENT_IP$` over to
  * this portal. pfSense knows the client only by its source IP (and ARP MAC), so the grant is the

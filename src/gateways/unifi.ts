@@ -95,7 +95,7 @@ const guestRoute: ArrivalRoute = {
 };
 
 /**
- * UniFi Network "External Portal Server" (gateways.md §5). The redirect carries
+ * UniFi Network "External Portal Server" (https://help.ui.com/hc/en-us/articles/31228198640023). The redirect carries
  * `?ap=<ap mac>&id=<client mac>&t=<epoch>&url=<original>&ssid=<ssid>` and is not signed, so the
  * portal trusts `id` only as far as the controller authorizes that MAC; the grant is a server-side
  * controller call (classic, UniFi OS or Integration API), then a redirect to the landing page.

@@ -7,7 +7,7 @@ import { splashChoices } from '../helpers/gateway-pages.js';
 import { GUEST, SIGNED_ARRIVAL, startChilliPeer, UAMSERVER, type ChilliPeerOptions } from './fixtures/coovachilli.js';
 
 /**
- * CoovaChilli UAM (gateways.md §3): redirects exactly as Chilli builds them, and a simulated Chilli
+ * CoovaChilli UAM (https://github.com/coova/coova-chilli/blob/master/src/redir.c): redirects exactly as Chilli builds them, and a simulated Chilli
  * whose `/logon` recomputes the CHAP response from its own copy of the secret and password.
  */
 

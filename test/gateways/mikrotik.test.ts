@@ -10,7 +10,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
- * MikroTik HotSpot (gateways.md §4): arrivals as examples/mikrotik/login.html sends them, and a
+ * MikroTik HotSpot (https://help.mikrotik.com/docs/x/AQAyBQ): arrivals as examples/mikrotik/login.html sends them, and a
  * simulated router `/login` that checks the trial user or the HTTP-CHAP password on its own.
  */
 

@@ -14,7 +14,7 @@ import {
 } from './fixtures/omada.js';
 
 /**
- * TP-Link Omada external portal (gateways.md §9): arrivals shaped as in TP-Link FAQ 3231 and a
+ * TP-Link Omada external portal (https://www.tp-link.com/us/support/faq/3231/): arrivals shaped as in TP-Link FAQ 3231 and a
  * simulated controller that checks the hotspot-operator login, the Csrf-Token header, the session
  * cookie and every field of extPortal/auth, including the `time` arithmetic.
  */
