@@ -19,6 +19,8 @@ export interface RefusalCounter {
 export interface RefusalReporterOptions {
   log: RefusalLog;
   counter: RefusalCounter;
+  /** Also told of every refusal (e.g. the store's per-venue tally for the dashboard). */
+  record?: (refused: { venue: string; gateway: string; reason: RefusalReason }) => void;
   /** At most one log line per venue and reason in this time; 60 s by default. */
   intervalMs?: number;
   now?: () => number;
@@ -40,6 +42,7 @@ export function createRefusalReporter(options: RefusalReporterOptions) {
   return function report(refused: RefusedArrival): void {
     const reason: RefusalReason = REFUSAL_REASONS.includes(refused.reason) ? refused.reason : 'malformed';
     options.counter.inc({ venue: refused.venue, gateway: refused.gateway, reason });
+    options.record?.({ venue: refused.venue, gateway: refused.gateway, reason });
     const key = `${refused.venue}\u0000${reason}`;
     const t = now();
     const seen = last.get(key);

@@ -113,9 +113,11 @@ describe('the refusal reporter', () => {
     let now = 0;
     const logged: Record<string, unknown>[] = [];
     const counted: string[] = [];
+    const recorded: string[] = [];
     const report = createRefusalReporter({
       log: { warn: (o) => void logged.push(o) },
       counter: { inc: (l) => void counted.push(`${l.venue}/${l.gateway}/${l.reason}`) },
+      record: (r) => void recorded.push(`${r.venue}/${r.gateway}/${r.reason}`),
       now: () => now,
     });
     const a = { venue: 'a', gateway: 'opennds', reason: 'signature' as const, fix: 'check the faskey' };
@@ -123,6 +125,7 @@ describe('the refusal reporter', () => {
     report({ ...a, reason: 'host' });
     report({ ...a, venue: 'b' });
     expect(counted).toHaveLength(7);
+    expect(recorded).toEqual(counted);
     expect(logged.map((l) => `${l.venue}/${l.reason}`)).toEqual(['a/signature', 'a/host', 'b/signature']);
     now = 59_999;
     report(a);
