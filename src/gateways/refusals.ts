@@ -67,3 +67,35 @@ export function createRefusalReporter(options: RefusalReporterOptions) {
 }
 
 export type RefusalReporter = ReturnType<typeof createRefusalReporter>;
+
+/** What an operator should check for each reason, where one gateway says it better than the general rule. */
+const ADVICE: Partial<Record<string, Partial<Record<RefusalReason, string>>>> = {
+  opennds: {
+    signature: "the faskey differs from the router's option faskey: copy it character for character",
+    missing: "the router's fas_secure_enabled differs from the venue's fasSecureLevel",
+    malformed: "the router's fas_secure_enabled differs from the venue's fasSecureLevel",
+  },
+  coovachilli: {
+    signature: 'the uamsecret or uamserverUrl differs from chilli.conf: copy both character for character',
+    missing: 'chilli.conf has no uamsecret, or uamserver does not point at /v/<venue>',
+  },
+  mikrotik: { missing: "login.html lacks $(chap-id)/$(mac), or the profile's login-by lacks http-chap" },
+  meraki: { host: "base_grant_url is on a host outside the venue's grantHostSuffixes (Meraki's is .network-auth.com)" },
+};
+
+const GENERAL_ADVICE: Record<RefusalReason, string> = {
+  signature: "the shared secret differs between the gateway and the venue's gateway settings",
+  expired: "the gateway's redirect is too old: check the gateway's clock",
+  host: "the gateway's address is not in the venue's gateway.allowedHosts: add it there",
+  missing: "the gateway's redirect lacks a parameter: check its portal URL or splash template",
+  malformed: "the gateway's redirect has a parameter in an unknown format: check its version and template",
+};
+
+/**
+ * The fix for a refusal in words, from its gateway and reason alone (for the dashboard, which
+ * stores only the reason): e.g. openNDS `signature` → "the faskey differs from the router's
+ * option faskey…".
+ */
+export function refusalAdvice(gateway: string, reason: RefusalReason): string {
+  return ADVICE[gateway]?.[reason] ?? GENERAL_ADVICE[reason];
+}

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRefusalReporter } from '../../src/gateways/refusals.js';
+import { REFUSAL_REASONS } from '../../src/gateways/gateway.js';
+import { createRefusalReporter, refusalAdvice } from '../../src/gateways/refusals.js';
+import { GATEWAYS } from '../../src/gateways/registry.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
@@ -178,5 +180,15 @@ describe('grant failures: the controller text is logged without MACs or IPs', ()
     );
     closers.push(refusing.close);
     expect((await failingGrant(settings(refusing.url), `/v/${VENUE}?${OMADA_EAP_ARRIVAL}`)).err).toContain('-41501');
+  });
+});
+
+describe('refusal advice for the dashboard', () => {
+  it('says what to fix for every gateway and reason, in the gateway’s own terms where it has them', () => {
+    for (const g of GATEWAYS)
+      for (const reason of REFUSAL_REASONS) expect(refusalAdvice(g.id, reason).length).toBeGreaterThan(20);
+    expect(refusalAdvice('opennds', 'signature')).toMatch(/faskey differs from the router's option faskey/);
+    expect(refusalAdvice('coovachilli', 'signature')).toMatch(/uamsecret/);
+    expect(refusalAdvice('nodogsplash', 'host')).toMatch(/allowedHosts/);
   });
 });
