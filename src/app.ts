@@ -23,6 +23,7 @@ import { ensureSecurityHeaders, securityHeaders } from './http/security.js';
 import { memoizeTrust, type TrustFn } from './http/trust.js';
 import { renderNotice, splashRoutes, travelerRoutes } from './http/traveler-routes.js';
 import { createSplash } from './http/splash-answer.js';
+import { createRefusalReporter } from './gateways/refusals.js';
 import { createFrontDoor, type RecordRequest } from './http/front-door.js';
 import { compileViews } from './http/views.js';
 import type { Logger } from './log/logger.js';
@@ -154,7 +155,8 @@ export function createApp(deps: AppDeps): PortalApp {
   // First: the route every traveler hits. It sets its own headers, security ones included, in
   // one list (traveler-routes.ts); every other route gets them from `securityHeaders`.
   const splash = createSplash({ ref, views, counting, codec, clock });
-  app.use(splashRoutes({ ref, views, splash }));
+  const refused = createRefusalReporter({ log: deps.logger, counter: metrics.arrivalsRefused });
+  app.use(splashRoutes({ ref, views, splash, refused }));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   app.use(compression({ threshold: 1024 }));

@@ -57,7 +57,8 @@ export function parsePortalConfig(text: string, source = '(inline)'): PortalConf
 
 export function validatePortalConfig(input: unknown, source = '(object)'): PortalConfig {
   const parsed = portalFileSchema.safeParse(input, friendlyErrors);
-  if (!parsed.success) throw new ConfigError(source, problemsFromZod(parsed.error));
+  if (!parsed.success)
+    throw new ConfigError(source, problemsFromZod(parsed.error, '', { input, schema: portalFileSchema }));
   const file: PortalFile = parsed.data;
   const problems: ConfigProblem[] = [];
 
@@ -99,7 +100,13 @@ export function validatePortalConfig(input: unknown, source = '(object)'): Porta
     } else {
       const result = gateway.settingsSchema.safeParse(venue.gateway, friendlyErrors);
       if (result.success) settings = result.data as Venue['gateway'];
-      else problems.push(...problemsFromZod(result.error, `${where(['gateway'])}.`));
+      else
+        problems.push(
+          ...problemsFromZod(result.error, `${where(['gateway'])}.`, {
+            input: venue.gateway,
+            schema: gateway.settingsSchema,
+          }),
+        );
     }
     if (venue.branding.logo && !existsSync(path.join(publicDir, venue.branding.logo))) {
       problems.push({

@@ -56,7 +56,7 @@ const hexColor = z
   .string()
   .refine((c) => parseHexColor(c) !== undefined, { error: 'must be a hex colour such as "#0b5cad"' });
 
-const stepSchema = z.object({
+const stepSchema = z.strictObject({
   /** Names the locale key `steps.<id>` unless `text` is given. */
   id: slug,
   /** Show this step only on these platforms (e.g. location permission is Android-only). */
@@ -77,7 +77,7 @@ export const DEFAULT_STEPS: StepConfig[] = [
   { id: 'keepBluetooth' },
 ];
 
-const campaignSchema = z.object({
+const campaignSchema = z.strictObject({
   id: slug,
   appName: z.string().trim().min(1).max(40),
   appStoreUrl: httpsUrl,
@@ -88,7 +88,7 @@ const campaignSchema = z.object({
   qrUrl: httpUrl.optional(),
   steps: z
     .array(
-      z.object({
+      z.strictObject({
         ...stepSchema.shape,
         id: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/, 'must be a step id such as "bluetooth"'),
       }),
@@ -103,13 +103,10 @@ const campaignSchema = z.object({
 });
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
-const gatewaySchema = z
-  .object({ kind: z.string().min(1) })
-  .catchall(z.unknown())
-  .default({ kind: 'generic' });
+const gatewaySchema = z.looseObject({ kind: z.string().min(1) }).default({ kind: 'generic' });
 
 const brandingSchema = z
-  .object({
+  .strictObject({
     /** A file under `public/`, served by this server (never another host). */
     logo: z
       .string()
@@ -171,15 +168,14 @@ const frameAncestor = z
 
 /** Where the venue's card (`/v/<id>/card`) may be shown in an iframe. */
 const embedSchema = z
-  .object({
+  .strictObject({
     /** Pages that may frame the card; empty: the card may not be framed at all. */
     frameAncestors: z.array(frameAncestor).max(32, 'list at most 32 hosts').default([]),
   })
-  .strict()
   .default({ frameAncestors: [] });
 
 const venueSchema = z
-  .object({
+  .strictObject({
     id: slug,
     name: localizedText,
     kind: z.enum(VENUE_KINDS, { error: `must be one of ${VENUE_KINDS.join(', ')}` }),
@@ -195,7 +191,7 @@ const venueSchema = z
     gateway: gatewaySchema,
     /** Session limits, applied by gateways that take them at grant time (UniFi, Omada, openNDS L3…). */
     session: z
-      .object({
+      .strictObject({
         minutes: z
           .number()
           .int()
@@ -206,7 +202,6 @@ const venueSchema = z
         downKbps: z.number().int().min(1).optional(),
         dataMB: z.number().int().min(1).optional(),
       })
-      .strict()
       .default({}),
     /** How long a server-side grant (a controller call) may take before the traveler gets the retry page. */
     grantTimeoutMs: z.number().int().min(500).max(30_000).default(5000),
@@ -244,7 +239,7 @@ export type GatewayConfig = VenueConfig['gateway'];
  * An admin API/dashboard token: only its SHA-256 is configured (`bluezone-portal token` prints a new
  * token and its hash). Scope: everything, some provinces, or some venues.
  */
-const adminTokenSchema = z.object({
+const adminTokenSchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   sha256: z
     .string()
@@ -253,8 +248,8 @@ const adminTokenSchema = z.object({
     .union(
       [
         z.literal('all'),
-        z.object({ provinces: z.array(slug).min(1) }).strict(),
-        z.object({ venues: z.array(slug).min(1) }).strict(),
+        z.strictObject({ provinces: z.array(slug).min(1) }),
+        z.strictObject({ venues: z.array(slug).min(1) }),
       ],
       { error: 'must be "all", { provinces: [...] } or { venues: [...] }' },
     )
@@ -263,11 +258,11 @@ const adminTokenSchema = z.object({
 export type AdminTokenConfig = z.infer<typeof adminTokenSchema>;
 
 export const portalFileSchema = z
-  .object({
+  .strictObject({
     version: z.literal(1, { error: 'must be 1 (the file format version)' }).default(1),
     campaign: campaignSchema,
     portal: z
-      .object({
+      .strictObject({
         /** Where a traveler is sent on when the venue is unknown and no original URL is usable. */
         defaultLandingUrl: httpUrl.optional(),
         /** Time zone of the admin statistics' days and hours. */
@@ -275,7 +270,7 @@ export const portalFileSchema = z
       })
       .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh' }),
     venues: z.array(venueSchema).min(1, 'list at least one venue'),
-    admin: z.object({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
+    admin: z.strictObject({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();

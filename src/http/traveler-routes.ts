@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Counting } from '../counting/counting.js';
 import type { ContinueControl, QueryParams } from '../gateways/gateway.js';
-import { GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
+import type { RefusalReporter } from '../gateways/refusals.js';
+import { findGateway, GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
@@ -81,7 +82,18 @@ export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
  * which the standalone server's front door also calls); an unknown venue or a bad arrival gets a
  * localized page with a way on.
  */
-export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: Views; splash: Splash }): Router {
+export function splashRoutes({
+  ref,
+  views,
+  splash,
+  refused,
+}: {
+  ref: RuntimeRef;
+  views: Views;
+  splash: Splash;
+  /** Told once per refused arrival (metric and rate-limited log). */
+  refused?: RefusalReporter;
+}): Router {
   const router = Router();
   // This router runs before `securityHeaders`: the answers it makes of itself for other methods
   // (OPTIONS lists the allowed ones) get the headers here.
@@ -122,6 +134,9 @@ export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: V
     }
     // An unknown venue (404 from venueRequest) or an arrival the gateway does not accept.
     const { translator, venue, query, locale } = venueRequest(ref, req, venueId);
+    const arrival = findGateway(venue.gateway.kind)?.parseArrival(query, venue.gateway);
+    if (arrival && !arrival.ok)
+      refused?.({ venue: venue.id, gateway: venue.gateway.kind, reason: arrival.reason, fix: arrival.fix });
     const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
     const t = translator.forLocale(locale);
     renderNoticePage(ref, views, req, res, 400, {

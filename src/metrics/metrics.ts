@@ -67,6 +67,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['gateway', 'outcome'] as const,
       registers: [registry],
     }),
+    arrivalsRefused: new Counter({
+      name: 'bzp_arrivals_refused_total',
+      help: 'Gateway arrivals refused, by venue, gateway and reason (signature, expired, host, missing, malformed)',
+      labelNames: ['venue', 'gateway', 'reason'] as const,
+      registers: [registry],
+    }),
   };
   return m;
 }
