@@ -38,7 +38,9 @@ export async function ensureDayPartitions(
   tables: readonly DayTable[],
   days: Iterable<string>,
 ): Promise<void> {
-  const wanted = [...new Set(days)].flatMap((day) => tables.map((table) => ({ table, day, name: partitionName(table, day) })));
+  const wanted = [...new Set(days)].flatMap((day) =>
+    tables.map((table) => ({ table, day, name: partitionName(table, day) })),
+  );
   if (wanted.length === 0) return;
   await transaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);

@@ -57,7 +57,8 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
   }
   for (const entry of uniques.values()) s.addUniques.run(...entry);
   for (const { key, delta } of batch.counters) sums.add(key, delta);
-  for (const r of batch.refusals ?? []) s.addRefusals.run(r.day, r.venue, r.province, r.kind, r.gateway, r.reason, r.count);
+  for (const r of batch.refusals ?? [])
+    s.addRefusals.run(r.day, r.venue, r.province, r.kind, r.gateway, r.reason, r.count);
   for (const row of sums.rows()) s.stage.run(row);
   s.addHourly.run();
   s.addDaily.run();
@@ -118,7 +119,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
     if (file === ':memory:') return;
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     if (result && result.busy !== 0) {
-      throw new Error('the write-ahead log could not be emptied (a reader is active); deleted bytes stay in it until the next run');
+      throw new Error(
+        'the write-ahead log could not be emptied (a reader is active); deleted bytes stay in it until the next run',
+      );
     }
   };
   const applyBatch = db.transaction((batch: Batch, windowMs: number) => writeBatch(stmt(), batch, windowMs));
