@@ -113,12 +113,16 @@ export async function openSqliteStore(file: string): Promise<Store> {
   /**
    * Copies the WAL into the database file and truncates it to zero bytes, so that the pages a
    * deletion zeroed (secure_delete) replace their old images everywhere. A reader holding an old
-   * snapshot makes it fail; the caller (maintenance) retries on its next run.
+   * snapshot makes it fail; the caller (maintenance) retries on its next run, even if that run deletes
+   * nothing. Skipped when nothing was deleted and nothing is left to scrub.
    */
-  const scrub = () => {
-    if (file === ':memory:') return;
+  let unscrubbed = false;
+  const scrub = (deleted: number) => {
+    if (file === ':memory:' || (deleted === 0 && !unscrubbed)) return;
+    unscrubbed = true;
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    if (result && result.busy !== 0) {
+    if (result && result.busy === 0) unscrubbed = false;
+    else {
       throw new Error(
         'the write-ahead log could not be emptied (a reader is active); deleted bytes stay in it until the next run',
       );
@@ -157,7 +161,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
       // keeps an old salt or visitor hash.
       if (applied.includes(2) && !applied.includes(1) && file !== ':memory:') {
         db.exec('VACUUM');
-        scrub();
+        scrub(1);
       }
     },
     async applyBatch(batch, windowMs) {
@@ -173,13 +177,13 @@ export async function openSqliteStore(file: string): Promise<Store> {
     async deleteSaltsBefore(day) {
       open();
       const deleted = stmt().deleteSalts.run(day).changes;
-      scrub();
+      scrub(deleted);
       return deleted;
     },
     async rollupUniquesBefore(day) {
       open();
       const pairs = rollup.immediate(day);
-      scrub();
+      scrub(pairs);
       return pairs;
     },
     async pruneHourlyBefore(hour) {
