@@ -110,6 +110,7 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('input[name=from]').getAttribute('type')).toBe('text');
     expect(await page.locator('input[name=from]').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await page.locator('#date-hint').textContent()).toBe('Năm-tháng-ngày, ví dụ 2026-11-24');
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-phone.png'), fullPage: true });
     await context.close();
   });
 });
