@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefusalCount, Store } from '../../src/store/store.js';
 import { classicSettings } from '../gateways/fixtures/unifi.js';
-import { adminApp, adminConfig, batchBuilder, seededStore, TOKENS } from './fixtures.js';
+import { adminApp, adminConfig, batchBuilder, bearer, seededStore, TOKENS } from './fixtures.js';
 
 // What each figure of the dashboard means, and that it says so (issue 15 §3, §6, §8).
 
@@ -133,6 +133,40 @@ describe('refused arrivals', () => {
     const none = await dashboard('en', '&from=2026-11-01&to=2026-11-02');
     expect(none('table.refusals')).toHaveLength(0);
     expect(none('#refusals-h').parent().find('.empty').text()).toBe('No arrival was refused in this period.');
+  });
+});
+
+describe('GET /admin/api/refusals', () => {
+  it('answers the refusals of the scope and filters as JSON, and needs a token', async () => {
+    const { app } = adminApp(store, { config });
+    const get = (path: string, token: string) => request(app).get(path).set(bearer(token));
+    const all = await get('/admin/api/refusals?from=2026-11-20&to=2026-11-24&lang=en', TOKENS.all);
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({
+      from: '2026-11-20',
+      to: '2026-11-24',
+      rows: [
+        {
+          venue: 'noi-bai-airport',
+          venueName: 'Noi Bai International Airport',
+          gateway: 'generic',
+          reason: 'signature',
+          refused: 7,
+        },
+        {
+          venue: 'ha-long-cruise-port',
+          venueName: 'Ha Long International Cruise Port',
+          gateway: 'opennds',
+          reason: 'signature',
+          refused: 3,
+        },
+        { venue: 'ga-ha-noi', venueName: 'Hanoi Railway Station', gateway: 'generic', reason: 'host', refused: 2 },
+      ],
+    });
+    const halong = await get('/admin/api/refusals?from=2026-11-20&to=2026-11-24', TOKENS.halong);
+    expect(halong.body.rows.map((r: { venue: string }) => r.venue)).toEqual(['ha-long-cruise-port']);
+    expect((await get('/admin/api/refusals?venue=ga-ha-noi', TOKENS.halong)).status).toBe(403);
+    expect((await request(app).get('/admin/api/refusals')).status).toBe(401);
   });
 });
 
