@@ -1,6 +1,12 @@
 import type { PortalConfig } from '../config/load.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { CounterField, CounterKey, MarkKind } from '../store/store.js';
+import {
+  REFUSAL_REASONS,
+  type CounterField,
+  type CounterKey,
+  type MarkKind,
+  type RefusalReason,
+} from '../store/store.js';
 import { localTimeIn, type Clock } from './clock.js';
 import { exclusionReason, type ExclusionReason, type RequestFacts } from './exclusion.js';
 import type { Recorder } from './recorder.js';
@@ -25,6 +31,8 @@ export interface VisitContext {
 
 export type CountOutcome =
   { counted: true; claims: VisitClaims } | { counted: false; reason: ExclusionReason; claims?: VisitClaims };
+
+export type RefusedOutcome = { counted: true } | { counted: false; reason: ExclusionReason };
 
 export interface CountingDeps {
   config: () => PortalConfig;
@@ -91,6 +99,20 @@ export function createCounting(deps: CountingDeps) {
     const key = keyFor(claims, t.hour);
     if (!key) return excluded('venue_mismatch', claims);
     deps.recorder.recordMarked({ day: claims.d, visitor: claims.h, kind, at: t.ms, key, field: FIELD[kind] });
+    // A tap proves the page was seen: it also counts as the visit's impression, which the visitor
+    // marks deduplicate against the beacon's (counted once whichever comes first). So a traveler
+    // whose browser never loaded the beacon (blocked images, data saver) is still a page view and a
+    // unique visitor, and clicks and continues never outnumber impressions (docs/ADMIN.md, "Rates").
+    if (kind !== 'impression') {
+      deps.recorder.recordMarked({
+        day: claims.d,
+        visitor: claims.h,
+        kind: 'impression',
+        at: t.ms,
+        key,
+        field: 'impressions',
+      });
+    }
     return { counted: true, claims };
   }
 
@@ -117,6 +139,30 @@ export function createCounting(deps: CountingDeps) {
       count('click', token, venueId, facts),
     continued: (token: string | undefined, venueId: string, facts: RequestFacts) =>
       count('continue', token, venueId, facts),
+    /**
+     * An arrival the portal refused (its gateway's redirect did not check out), counted per local
+     * day, venue, gateway and reason for the dashboard; no visitor, no identity. Probes, bots,
+     * HEAD and prefetch requests are excluded as for every event; an unknown venue, or a gateway
+     * that is not the venue's, is not recorded.
+     */
+    refused(refusal: { venue: string; gateway: string; reason: RefusalReason }, facts: RequestFacts): RefusedOutcome {
+      if (!(REFUSAL_REASONS as readonly string[]).includes(refusal.reason)) {
+        throw new RangeError(`unknown refusal reason "${refusal.reason}" (one of ${REFUSAL_REASONS.join(', ')})`);
+      }
+      const excludedBy = exclusionReason(facts);
+      if (excludedBy) return excluded(excludedBy);
+      const venue = deps.config().venueById.get(refusal.venue);
+      if (!venue || venue.gateway.kind !== refusal.gateway) return excluded('venue_mismatch');
+      deps.recorder.recordRefusal({
+        day: now().day,
+        venue: venue.id,
+        province: venue.province,
+        kind: venue.kind,
+        gateway: refusal.gateway,
+        reason: refusal.reason,
+      });
+      return { counted: true };
+    },
     /** A gateway grant's outcome, with the dimensions of the visit it belongs to. */
     grantOutcome(claims: VisitClaims, ok: boolean): void {
       const key = keyFor(claims, now().hour);

@@ -104,6 +104,8 @@ export const coovachilliGateway: Gateway<CoovachilliSettings> = {
   displayName: 'CoovaChilli (UAM)',
   settingsSchema,
   serverSide: false,
+  // With a uamsecret every arrival carries an `md` over its parameters, the MAC among them.
+  signsClient: (settings) => settings.uamsecret !== undefined,
   parseArrival(query, settings) {
     try {
       return readArrival(query, settings);

@@ -162,6 +162,12 @@ export interface Gateway<S = unknown> {
   grant(input: GrantInput<S>): Promise<GrantStep>;
   /** True when `grant` calls a controller, so that its outcome is known and counted. */
   readonly serverSide: boolean;
+  /**
+   * True when this venue's arrivals are integrity-checked so that the client cannot choose the
+   * client MAC they report (a signature or encryption with a key the client does not have).
+   * Absent: never. Unique counting trusts the MAC only then (src/counting/identity.ts).
+   */
+  readonly signsClient?: (settings: S) => boolean;
   /** Extra arrival paths, when the gateway cannot be pointed at `/v/<venue>`. */
   readonly arrivalRoutes?: readonly ArrivalRoute[];
 }

@@ -151,6 +151,8 @@ export const openndsGateway: Gateway<OpenndsSettings> = {
   displayName: 'openNDS (FAS levels 0–2)',
   settingsSchema,
   serverSide: false,
+  // Level 2 encrypts the fields with the faskey; level 1 only encodes them, level 0 sends no MAC.
+  signsClient: (settings) => settings.fasSecureLevel === 2,
   parseArrival(query, settings) {
     try {
       if (settings.fasSecureLevel === 0) return level0(query, settings);

@@ -13,6 +13,7 @@ import { statsCsv, csvFilename } from '../stats/csv.js';
 import { localDay } from '../stats/dates.js';
 import { ADMIN_LANGS, type AdminLang } from '../stats/params.js';
 import type { StatsProblem } from '../stats/problem.js';
+import { runRefusals } from '../stats/refusals.js';
 import { runStats } from '../stats/report.js';
 import { resolveStatsQuery } from '../stats/scope-query.js';
 import type { Store } from '../store/store.js';
@@ -172,6 +173,12 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.get('/admin/api/stats', failures, authenticate(), async (req, res) => {
     const { cfg, lang, query } = apiQuery(req, res);
     res.json(await runStats(deps.store, query, cfg, lang));
+  });
+
+  // Refused arrivals per venue, gateway and reason (docs/ADMIN.md); the filters of the stats API.
+  router.get('/admin/api/refusals', failures, authenticate(), async (req, res) => {
+    const { cfg, lang, query } = apiQuery(req, res);
+    res.json({ from: query.from, to: query.to, rows: await runRefusals(deps.store, query, cfg, lang) });
   });
 
   router.get('/admin/api/stats.csv', failures, authenticate(), async (req, res) => {

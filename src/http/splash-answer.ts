@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../counting/clock.js';
 import type { Counting } from '../counting/counting.js';
+import { countingIdentity } from '../counting/identity.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import type { QueryParams } from '../gateways/gateway.js';
 import { findGateway } from '../gateways/registry.js';
 import { detectPlatform } from '../page/platform.js';
 import type { GrantCodec } from './grant-state.js';
 import { venueLocale } from './page-request.js';
-import { identityOf } from './request-facts.js';
 import type { RuntimeRef } from './runtime.js';
 import { pageHeaders } from './security.js';
 import { createSplashPages } from './splash-page.js';
@@ -65,7 +65,7 @@ export function createSplash({ ref, views, counting, codec, clock }: SplashDeps)
       platform: guess.platform,
       gateway: gateway.id,
       source: 'page',
-      identity: identityOf(arrival.client.clientMac, facts.ip, userAgent),
+      identity: countingIdentity(gateway, venue.gateway, arrival.client, facts.ip, userAgent),
     });
     const grantToken = codec.sign(
       { v: venue.id, g: gateway.id, u: arrival.client.originalUrl, x: arrival.state },

@@ -48,11 +48,39 @@ export interface MarkedEvent {
   field: CounterField;
 }
 
+/** Why the portal refused a gateway's arrival (a closed set; see docs/ADMIN.md for the fix of each). */
+export const REFUSAL_REASONS = ['signature', 'expired', 'host', 'missing', 'malformed'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Refused arrivals of one local day, venue, gateway and reason: no visitor, no identity. */
+export interface RefusalCount {
+  /** Local day, `YYYY-MM-DD`. */
+  day: string;
+  venue: string;
+  province: string;
+  /** Venue kind. */
+  kind: string;
+  gateway: string;
+  reason: RefusalReason;
+  /** How many to add (a positive integer). */
+  count: number;
+}
+
+/** A row of `Store.refusals`: refused arrivals summed over the queried days. */
+export interface RefusalRow {
+  venue: string;
+  gateway: string;
+  reason: string;
+  refused: number;
+}
+
 export interface Batch {
   /** At most one event per (day, venue, visitor, kind): the aggregator keeps the earliest. */
   marked: readonly MarkedEvent[];
   /** Plain increments (e.g. grant outcomes), already summed per key. */
   counters: ReadonlyArray<{ key: CounterKey; delta: Partial<CounterDelta> }>;
+  /** Refused arrivals, already summed per (day, venue, gateway, reason). */
+  refusals?: readonly RefusalCount[];
 }
 
 export interface BatchResult {
@@ -125,12 +153,15 @@ export interface Store {
    */
   ensureSalt(day: string, candidate: Buffer): Promise<Buffer>;
 
-  /** Deletes the salts of days before `day`. Returns how many were deleted. */
+  /**
+   * Deletes the salts of days before `day` so that no file of the database holds their bytes any
+   * more (docs/PRIVACY.md, "Deleted means unreadable"). Returns how many were deleted.
+   */
   deleteSaltsBefore(day: string): Promise<number>;
 
   /**
    * For every day before `day`: writes the day's unique visitors per venue into the daily uniques
-   * and deletes that day's visitor marks (the hashes). Idempotent.
+   * and deletes that day's visitor marks (the hashes), unreadably as for salts. Idempotent.
    */
   rollupUniquesBefore(day: string): Promise<number>;
 
@@ -138,6 +169,12 @@ export interface Store {
   pruneHourlyBefore(hour: string): Promise<number>;
 
   stats(query: StatsQuery): Promise<StatsResult>;
+
+  /**
+   * Refused arrivals per venue, gateway and reason over the query's days and filters (its
+   * `groupBy` is ignored), sorted by venue, gateway, reason.
+   */
+  refusals(query: StatsQuery): Promise<RefusalRow[]>;
 
   /** Resolves when the database answers; used by /readyz and the flush retry. */
   ping(): Promise<void>;

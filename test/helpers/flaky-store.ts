@@ -22,6 +22,7 @@ export function flakyStore(inner: Store): Store & { down: boolean; calls: number
     rollupUniquesBefore: guard((d: string) => inner.rollupUniquesBefore(d)),
     pruneHourlyBefore: guard((h: string) => inner.pruneHourlyBefore(h)),
     stats: guard((q: Parameters<Store['stats']>[0]) => inner.stats(q)),
+    refusals: guard((q: Parameters<Store['refusals']>[0]) => inner.refusals(q)),
     ping: guard(() => inner.ping()),
     close: () => inner.close(),
   });

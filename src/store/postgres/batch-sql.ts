@@ -61,6 +61,14 @@ export const COUNT_SQL = `WITH input AS (
   GROUP BY substr(hour, 1, 10), ${DIMS} ORDER BY substr(hour, 1, 10), ${DIMS}
   ON CONFLICT (day, ${DIMS}) DO UPDATE SET ${ADD}`;
 
+/**
+ * Adds refused arrivals per (day, venue, gateway, reason); the caller sums them per key and sorts
+ * them, so concurrent batches lock rows in one order.
+ */
+export const REFUSALS_SQL = `INSERT INTO refusals_daily AS t (day, venue, province, kind, gateway, reason, refused)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+  ON CONFLICT (day, venue, gateway, reason) DO UPDATE SET refused = t.refused + EXCLUDED.refused`;
+
 /** A mark's identity: (day, venue, visitor, kind); NUL occurs in none of them. */
 export function markId(day: string, venue: string, visitor: string, kind: string): string {
   return `${day}\0${venue}\0${visitor}\0${kind}`;

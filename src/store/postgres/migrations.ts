@@ -76,4 +76,63 @@ CREATE TABLE salts (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'salts and visitor marks partitioned per day; refused arrivals per day',
+    // Deleting rows leaves their bytes in the relation files (VACUUM does not zero freed space), so
+    // salts and visitor marks move to one partition per day that is dropped as a whole
+    // (day-partitions.ts). The version 1 tables are dropped, and their files with them.
+    sql: `
+ALTER TABLE visitor_marks RENAME TO visitor_marks_v1;
+ALTER INDEX visitor_marks_pkey RENAME TO visitor_marks_v1_pkey;
+ALTER TABLE salts RENAME TO salts_v1;
+ALTER INDEX salts_pkey RENAME TO salts_v1_pkey;
+
+CREATE TABLE visitor_marks (
+  day text COLLATE "C" NOT NULL,
+  venue text COLLATE "C" NOT NULL,
+  visitor text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  province text COLLATE "C" NOT NULL,
+  venue_kind text COLLATE "C" NOT NULL,
+  last_at bigint NOT NULL,
+  PRIMARY KEY (day, venue, visitor, kind)
+) PARTITION BY LIST (day);
+
+CREATE TABLE salts (
+  day text COLLATE "C" NOT NULL,
+  salt bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (day)
+) PARTITION BY LIST (day);
+
+DO $$
+DECLARE d text;
+BEGIN
+  FOR d IN SELECT day FROM visitor_marks_v1 UNION SELECT day FROM salts_v1 LOOP
+    IF d ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF visitor_marks FOR VALUES IN (%L)',
+        'visitor_marks_p' || replace(d, '-', ''), d);
+      EXECUTE format('CREATE TABLE %I PARTITION OF salts FOR VALUES IN (%L)', 'salts_p' || replace(d, '-', ''), d);
+    END IF;
+  END LOOP;
+END $$;
+
+INSERT INTO visitor_marks SELECT * FROM visitor_marks_v1 WHERE day ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+INSERT INTO salts SELECT * FROM salts_v1 WHERE day ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+DROP TABLE visitor_marks_v1;
+DROP TABLE salts_v1;
+
+CREATE TABLE refusals_daily (
+  day text COLLATE "C" NOT NULL,
+  venue text COLLATE "C" NOT NULL,
+  province text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  gateway text COLLATE "C" NOT NULL,
+  reason text COLLATE "C" NOT NULL,
+  refused bigint NOT NULL,
+  PRIMARY KEY (day, venue, gateway, reason)
+);
+`,
+  },
 ];

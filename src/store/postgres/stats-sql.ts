@@ -86,3 +86,12 @@ export function statsSql(query: StatsQuery): StatsSql {
     WHERE day BETWEEN ${pu.ref('from')} AND ${pu.ref('to')}${filters(query, pu)}${u.tail}`;
   return { counters: { text: counters, params: pc.names }, uniques: { text: uniques, params: pu.names } };
 }
+
+/** Refused arrivals per venue, gateway and reason over the days and filters of `query`. */
+export function refusalsSql(query: StatsQuery): Sql {
+  const p = new Params();
+  const text = `SELECT venue, gateway, reason, sum(refused) AS refused FROM refusals_daily
+    WHERE day BETWEEN ${p.ref('from')} AND ${p.ref('to')}${filters(query, p)}
+    GROUP BY venue, gateway, reason ORDER BY venue, gateway, reason`;
+  return { text, params: p.names };
+}

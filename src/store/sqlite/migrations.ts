@@ -75,4 +75,22 @@ CREATE TABLE salts (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'refused arrivals per day',
+    // The database is also vacuumed once after this migration (see sqlite-store.ts): salts and
+    // visitor hashes that version 1 deleted without secure_delete may still lie in free pages.
+    sql: `
+CREATE TABLE refusals_daily (
+  day TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  gateway TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  PRIMARY KEY (day, venue, gateway, reason)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];

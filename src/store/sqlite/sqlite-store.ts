@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Batch, BatchResult, MarkedEvent, StatsQuery, StatsResult, Store } from '../store.js';
+import type { Batch, BatchResult, MarkedEvent, RefusalRow, StatsQuery, StatsResult, Store } from '../store.js';
 import { HourlySums } from './counter-sums.js';
 import { migrations } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
-import { statsParams, statsSql } from './stats-sql.js';
+import { refusalsSql, statsParams, statsSql } from './stats-sql.js';
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -57,6 +57,8 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
   }
   for (const entry of uniques.values()) s.addUniques.run(...entry);
   for (const { key, delta } of batch.counters) sums.add(key, delta);
+  for (const r of batch.refusals ?? [])
+    s.addRefusals.run(r.day, r.venue, r.province, r.kind, r.gateway, r.reason, r.count);
   for (const row of sums.rows()) s.stage.run(row);
   s.addHourly.run();
   s.addDaily.run();
@@ -77,6 +79,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
+  // Deleted salts and visitor hashes must not stay readable in the file (docs/PRIVACY.md): SQLite
+  // then overwrites deleted cells and freed pages with zeros, and `scrub()` empties the WAL.
+  db.pragma('secure_delete = ON');
   // Each batch dirties pages all over the visitor-mark B-tree (its keys are random hashes): a
   // 64 MiB page cache, and checkpoints every ~64 MiB of WAL rather than every 4 MiB, let pages
   // dirtied by several batches reach the database file once (measured 1.2–1.4× ingest).
@@ -93,15 +98,36 @@ export async function openSqliteStore(file: string): Promise<Store> {
     if (closed) throw new Error('the SQLite store is closed');
   };
 
-  const migrate = db.transaction(() => {
+  const migrate = db.transaction((): number[] => {
     const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     const record = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
+    const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       db.exec(m.sql);
       record.run(m.version, m.name);
+      applied.push(m.version);
     }
+    return applied;
   });
+  /**
+   * Copies the WAL into the database file and truncates it to zero bytes, so that the pages a
+   * deletion zeroed (secure_delete) replace their old images everywhere. A reader holding an old
+   * snapshot makes it fail; the caller (maintenance) retries on its next run, even if that run deletes
+   * nothing. Skipped when nothing was deleted and nothing is left to scrub.
+   */
+  let unscrubbed = false;
+  const scrub = (deleted: number) => {
+    if (file === ':memory:' || (deleted === 0 && !unscrubbed)) return;
+    unscrubbed = true;
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result && result.busy === 0) unscrubbed = false;
+    else {
+      throw new Error(
+        'the write-ahead log could not be emptied (a reader is active); deleted bytes stay in it until the next run',
+      );
+    }
+  };
   const applyBatch = db.transaction((batch: Batch, windowMs: number) => writeBatch(stmt(), batch, windowMs));
   // The uniques are already counted (see writeBatch): the rollup only forgets the hashes.
   const rollup = db.transaction((day: string): number => {
@@ -130,7 +156,13 @@ export async function openSqliteStore(file: string): Promise<Store> {
       open();
       db.exec(SCHEMA_MIGRATIONS);
       // IMMEDIATE takes the write lock first, so two processes on one file migrate one after the other.
-      migrate.immediate();
+      const applied = migrate.immediate();
+      // Version 1 deleted rows without secure_delete: rewrite the file once so that no free page
+      // keeps an old salt or visitor hash.
+      if (applied.includes(2) && !applied.includes(1) && file !== ':memory:') {
+        db.exec('VACUUM');
+        scrub(1);
+      }
     },
     async applyBatch(batch, windowMs) {
       open();
@@ -144,11 +176,15 @@ export async function openSqliteStore(file: string): Promise<Store> {
     },
     async deleteSaltsBefore(day) {
       open();
-      return stmt().deleteSalts.run(day).changes;
+      const deleted = stmt().deleteSalts.run(day).changes;
+      scrub(deleted);
+      return deleted;
     },
     async rollupUniquesBefore(day) {
       open();
-      return rollup.immediate(day);
+      const pairs = rollup.immediate(day);
+      scrub(pairs);
+      return pairs;
     },
     async pruneHourlyBefore(hour) {
       open();
@@ -164,6 +200,12 @@ export async function openSqliteStore(file: string): Promise<Store> {
         counters.all(params) as Record<string, unknown>[],
         uniques.all(params) as Record<string, unknown>[],
       );
+    },
+    async refusals(query: StatsQuery): Promise<RefusalRow[]> {
+      open();
+      checkQuery({ ...query, groupBy: [] });
+      const rows = db.prepare(refusalsSql(query)).all(statsParams(query)) as RefusalRow[];
+      return rows.map((r) => ({ venue: r.venue, gateway: r.gateway, reason: r.reason, refused: Number(r.refused) }));
     },
     async ping() {
       open();

@@ -30,6 +30,7 @@ export interface Statements {
   countRolledUp: Statement<[string], number>;
   deleteMarks: Statement<[string]>;
   pruneHourly: Statement<[string]>;
+  addRefusals: Statement<[string, string, string, string, string, string, number]>;
 }
 
 /** Prepares every statement of the store (the tables must exist). */
@@ -73,5 +74,9 @@ export function prepareStatements(db: Database.Database): Statements {
       .pluck(),
     deleteMarks: db.prepare('DELETE FROM visitor_marks WHERE day < ?'),
     pruneHourly: db.prepare('DELETE FROM counts_hourly WHERE hour < ?'),
+    addRefusals: db.prepare<[string, string, string, string, string, string, number]>(
+      `INSERT INTO refusals_daily (day, venue, province, kind, gateway, reason, refused) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, venue, gateway, reason) DO UPDATE SET refused = refused + excluded.refused`,
+    ),
   };
 }

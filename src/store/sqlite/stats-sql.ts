@@ -62,3 +62,10 @@ export function statsSql(query: StatsQuery): StatsSql {
       WHERE day BETWEEN @from AND @to${filters(query)}${u.tail}`,
   };
 }
+
+/** Refused arrivals per venue, gateway and reason over the days and filters of `query`. */
+export function refusalsSql(query: StatsQuery): string {
+  return `SELECT venue, gateway, reason, sum(refused) AS refused FROM refusals_daily
+    WHERE day BETWEEN @from AND @to${filters(query)}
+    GROUP BY venue, gateway, reason ORDER BY venue, gateway, reason`;
+}
