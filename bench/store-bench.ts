@@ -41,6 +41,7 @@ function keyOf(venue: number, hour: string, variant: number): CounterKey {
     platform: PLATFORMS[variant % PLATFORMS.length]!,
     gateway: 'generic',
     source: 'page',
+    channel: 'wifi',
   };
 }
 

@@ -182,6 +182,9 @@ export function dashboardView(input: DashboardInput) {
     grantsFailed: 0,
     clickRate: null,
     continueRate: null,
+    scans: 0,
+    alreadyHave: 0,
+    adoption: null,
   };
   const venues = [...venueIds]
     .map((id) => ({ id, venue: config.venueById.get(id), numbers: reported.get(id) ?? zero }))

@@ -1,5 +1,6 @@
 import type { PortalConfig, Venue } from '../config/load.js';
 import type { CounterDelta, StatsQuery, StatsResult, StatsRow, Store } from '../store/store.js';
+import { funnelFigures } from './funnel-rates.js';
 import type { AdminLang, StatsGroupKey } from './params.js';
 
 /** The numbers of a group (or of the totals), with the two conversion rates. */
@@ -15,6 +16,12 @@ export interface StatsNumbers {
   clickRate: number | null;
   /** continues / impressions, 4 decimals; null without impressions. */
   continueRate: number | null;
+  /** QR short-link scans (channels poster, signage, splash, card). */
+  scans: number;
+  /** "I already have Bluezone" taps. */
+  alreadyHave: number;
+  /** Self-reported adoption: alreadyHave / uniques (see `funnelFigures`); null without uniques. */
+  adoption: number | null;
 }
 
 /** One row: its group keys as properties (`day`, `venue`, …), `venueName` when grouped by venue, then the numbers. */
@@ -44,6 +51,9 @@ function numbers(row: CounterDelta & { uniques: number | null }): StatsNumbers {
     grantsFailed: row.grantsFailed,
     clickRate: rate(row.storeClicks, row.impressions),
     continueRate: rate(row.continues, row.impressions),
+    scans: row.scans,
+    alreadyHave: row.alreadyHave,
+    adoption: funnelFigures(row).adoption,
   };
 }
 
@@ -64,7 +74,16 @@ function reportRow(row: StatsRow, groupBy: readonly StatsGroupKey[], config: Por
 }
 
 const EMPTY: StatsResult = {
-  totals: { impressions: 0, storeClicks: 0, continues: 0, grantsOk: 0, grantsFailed: 0, uniques: 0 },
+  totals: {
+    impressions: 0,
+    storeClicks: 0,
+    continues: 0,
+    grantsOk: 0,
+    grantsFailed: 0,
+    scans: 0,
+    alreadyHave: 0,
+    uniques: 0,
+  },
   rows: [],
 };
 

@@ -43,6 +43,8 @@ const COLUMN: Record<keyof CounterDelta, string> = {
   continues: 'continues',
   grantsOk: 'grants_ok',
   grantsFailed: 'grants_failed',
+  scans: 'scans',
+  alreadyHave: 'already_have',
 };
 
 /** Counter sums of a result row (`sum()` of no rows is null; PostgreSQL sends numerics as text). */

@@ -68,6 +68,7 @@ export function batchBuilder(config: PortalConfig) {
       platform: o.platform ?? 'android',
       gateway: o.gateway ?? 'generic',
       source: 'page',
+      channel: 'wifi',
     };
   };
   const mark = (kind: MarkKind, field: CounterField, day: string, visitor: string, key: CounterKey, at: number) =>

@@ -112,6 +112,8 @@ describe.each(engines)('Store contract on $name', (engine) => {
           continues: 0,
           grantsOk: 4,
           grantsFailed: 1,
+          scans: 0,
+          alreadyHave: 0,
           uniques: 2,
         },
       ]);
@@ -136,6 +138,9 @@ describe.each(engines)('Store contract on $name', (engine) => {
       ['platform', 'hour'],
       ['hour', 'locale'],
       ['campaign', 'gateway'],
+      ['channel', 'venue'],
+      ['day', 'channel'],
+      ['campaign', 'channel'],
     ])('groups by %s then %s, sorted in that order', async (first, second) => {
       await seed();
       const query: StatsQuery = { ...ALL_DAYS, groupBy: [first, second] };

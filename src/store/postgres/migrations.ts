@@ -30,6 +30,20 @@ const DIMENSIONS = `
 
 const KEY = 'venue, province, kind, campaign, locale, platform, gateway, source';
 
+/**
+ * Version 3: the \`channel\` dimension joins a counter table's primary key, with the \`scans\` and
+ * \`already_have\` counters. Existing rows are Wi-Fi page and card events: channel \`wifi\`.
+ */
+function addChannel(table: string, time: 'hour' | 'day'): string {
+  return `ALTER TABLE ${table}
+  ADD COLUMN channel text COLLATE "C" NOT NULL DEFAULT 'wifi',
+  ADD COLUMN scans bigint NOT NULL DEFAULT 0,
+  ADD COLUMN already_have bigint NOT NULL DEFAULT 0;
+ALTER TABLE ${table} ALTER COLUMN channel DROP DEFAULT;
+ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey;
+ALTER TABLE ${table} ADD PRIMARY KEY (${time}, ${KEY}, channel);`;
+}
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -74,6 +88,14 @@ CREATE TABLE salts (
   salt bytea NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+`,
+  },
+  {
+    version: 3,
+    name: 'channels: scans, already-have, channel dimension',
+    sql: `
+${addChannel('counts_hourly', 'hour')}
+${addChannel('counts_daily', 'day')}
 `,
   },
 ];

@@ -43,7 +43,8 @@ class Params {
 }
 
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
-  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed`;
+  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
+  sum(already_have) AS already_have`;
 
 /** Filters; an empty list matches nothing. `kind` is the venue kind in every table read here. */
 function filters(query: StatsQuery, p: Params): string {

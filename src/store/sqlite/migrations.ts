@@ -29,6 +29,25 @@ const DIMENSIONS = `
 
 const KEY = 'venue, province, kind, campaign, locale, platform, gateway, source';
 
+/**
+ * Version 3: a counter table rebuilt with the \`channel\` dimension in its primary key (SQLite cannot
+ * change a primary key in place) and the \`scans\` and \`already_have\` counters. Existing rows are
+ * Wi-Fi page and card events: channel \`wifi\`.
+ */
+function rebuild(table: string, time: 'hour' | 'day'): string {
+  return `CREATE TABLE ${table}_v3 (
+  ${time} TEXT NOT NULL,${DIMENSIONS},
+  channel TEXT NOT NULL,
+  scans INTEGER NOT NULL DEFAULT 0,
+  already_have INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (${time}, ${KEY}, channel)
+) STRICT, WITHOUT ROWID;
+INSERT INTO ${table}_v3 (${time}, ${KEY}, channel, impressions, store_clicks, continues, grants_ok, grants_failed)
+  SELECT ${time}, ${KEY}, 'wifi', impressions, store_clicks, continues, grants_ok, grants_failed FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v3 RENAME TO ${table};`;
+}
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -73,6 +92,15 @@ CREATE TABLE salts (
   salt BLOB NOT NULL,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT, WITHOUT ROWID;
+`,
+  },
+  {
+    version: 3,
+    name: 'channels: scans, already-have, channel dimension',
+    sql: `
+${rebuild('counts_hourly', 'hour')}
+${rebuild('counts_daily', 'day')}
+CREATE INDEX counts_daily_venue_day ON counts_daily (venue, day);
 `,
   },
 ];

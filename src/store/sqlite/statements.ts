@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 
-const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source';
-const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed';
+const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source, channel';
+const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
 const ADD = `impressions = impressions + excluded.impressions, store_clicks = store_clicks + excluded.store_clicks,
   continues = continues + excluded.continues, grants_ok = grants_ok + excluded.grants_ok,
-  grants_failed = grants_failed + excluded.grants_failed`;
+  grants_failed = grants_failed + excluded.grants_failed, scans = scans + excluded.scans,
+  already_have = already_have + excluded.already_have`;
 
 /**
  * A batch's summed hourly increments are staged in this per-connection temp table (untyped, so
@@ -50,7 +51,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO uniques_daily (day, venue, province, kind, visitors) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (day, venue) DO UPDATE SET visitors = visitors + excluded.visitors`,
     ),
-    stage: db.prepare(`INSERT INTO temp.pending_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    stage: db.prepare(`INSERT INTO temp.pending_counts VALUES (${Array(17).fill('?').join(', ')})`),
     // "WHERE true": SQLite's documented way to parse an upsert after INSERT … SELECT.
     addHourly: db.prepare(
       `INSERT INTO counts_hourly (hour, ${DIMS}, ${COUNTERS})
@@ -60,7 +61,7 @@ export function prepareStatements(db: Database.Database): Statements {
     addDaily: db.prepare(
       `INSERT INTO counts_daily (day, ${DIMS}, ${COUNTERS})
        SELECT substr(hour, 1, 10), ${DIMS}, sum(impressions), sum(store_clicks), sum(continues), sum(grants_ok),
-         sum(grants_failed)
+         sum(grants_failed), sum(scans), sum(already_have)
        FROM temp.pending_counts GROUP BY substr(hour, 1, 10), ${DIMS}
        ON CONFLICT (day, ${DIMS}) DO UPDATE SET ${ADD}`,
     ),

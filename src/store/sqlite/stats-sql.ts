@@ -23,7 +23,8 @@ export function statsParams(query: StatsQuery): Record<string, string> {
 }
 
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
-  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed`;
+  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
+  sum(already_have) AS already_have`;
 
 /** Filters; an empty list matches nothing. `kind` is the venue kind in every table read here. */
 function filters(query: StatsQuery): string {
