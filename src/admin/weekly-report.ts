@@ -89,7 +89,8 @@ export function weeklyView(
         formatAxis: f.compact,
       }),
     },
-    venues: funnelRows(byVenue, (r: FunnelRow) => r.venueName ?? r.key, f),
+    // One province: its name is in the heading, not on every line.
+    venues: funnelRows(byVenue, (r: FunnelRow) => r.venueName ?? r.key, f).map((r) => ({ ...r, province: '' })),
     channels: funnelRows(data.byChannel, (r: FunnelRow) => t(`channel.${r.key}`), f),
     hourOfWeek: heatmapView(data.hourOfWeek, t, f),
     csvHref: input.csvHref,
