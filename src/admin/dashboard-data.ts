@@ -12,6 +12,10 @@ export interface DashboardData {
   byGateway: StatsReport;
   /** Where the prompt was shown: splash page, embedded card, post-login info page. */
   bySource: StatsReport;
+  /** Campaigns (e.g. Bluezone, then PC-Covid) kept apart. */
+  byCampaign: StatsReport;
+  /** Wi-Fi page and card, or the QR code scanned. */
+  byChannel: StatsReport;
 }
 
 /**
@@ -25,13 +29,15 @@ export async function loadDashboard(
   lang: AdminLang,
 ): Promise<DashboardData> {
   const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
-  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource] = await Promise.all([
+  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel] = await Promise.all([
     run('day'),
     run('venue'),
     run('locale'),
     run('platform'),
     run('gateway'),
     run('source'),
+    run('campaign'),
+    run('channel'),
   ]);
-  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource };
+  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel };
 }

@@ -3,6 +3,7 @@ import { VENUE_KINDS } from '../config/schema.js';
 import { daysInclusive, eachDay } from '../stats/dates.js';
 import type { AdminLang, StatsRequest } from '../stats/params.js';
 import { venueName, type StatsNumbers, type StatsReport } from '../stats/report.js';
+import { CHANNELS } from '../stats/funnel.js';
 import { dailyChartSvg } from './chart.js';
 import type { DashboardData } from './dashboard-data.js';
 import { formatters, type Formatters } from './format.js';
@@ -82,7 +83,7 @@ function numberCells(n: StatsNumbers, f: Formatters) {
 
 function breakdown(
   report: StatsReport,
-  key: 'locale' | 'platform' | 'gateway' | 'source',
+  key: 'locale' | 'platform' | 'gateway' | 'source' | 'campaign' | 'channel',
   label: (v: string) => string,
   f: Formatters,
 ) {
@@ -93,6 +94,20 @@ function breakdown(
       label: label(row[key] ?? ''),
       ...numberCells(row, f),
       share: f.percent(total > 0 ? row.impressions / total : null),
+    }));
+}
+
+/** Channels: scans reach people too, so the share is of the reach (impressions + scans). */
+function breakdownByReach(report: StatsReport, label: (v: string) => string, f: Formatters) {
+  const reach = (n: StatsNumbers) => n.impressions + n.scans;
+  const total = reach(report.totals);
+  return [...report.rows]
+    .sort((a, b) => reach(b) - reach(a))
+    .map((row) => ({
+      label: label(row.channel ?? ''),
+      ...numberCells(row, f),
+      impressions: f.number(reach(row)),
+      share: f.percent(total > 0 ? reach(row) / total : null),
     }));
 }
 
@@ -252,6 +267,15 @@ export function dashboardView(input: DashboardInput) {
             data.bySource,
             'source',
             (s) => (['page', 'card', 'info'].includes(s) ? t(`source.${s}`) : s),
+            f,
+          ),
+        },
+        { title: t('breakdown.campaign'), rows: breakdown(data.byCampaign, 'campaign', (c) => c, f) },
+        {
+          title: t('breakdown.channel'),
+          rows: breakdownByReach(
+            data.byChannel,
+            (c) => ((CHANNELS as readonly string[]).includes(c) ? t(`channel.${c}`) : c),
             f,
           ),
         },

@@ -236,5 +236,24 @@ describe('the dashboard', () => {
     expect($('[data-section="adoption"] h2').text()).toBe('Adoption per day (self-reported)');
     expect($('[data-section="funnel"] a[href^="/admin/report/weekly?province=ha-noi"]')).toHaveLength(1);
     expect($('[data-section="hour-of-week"] svg.heatmap rect')).toHaveLength(168);
+    // Breakdowns by campaign and by channel (shares of the reach: impressions and scans).
+    const breakdown = (title: string) =>
+      $('.breakdown')
+        .filter((_, el) => $(el).find('h2').text() === title)
+        .find('tbody tr')
+        .map((_, tr) => [
+          $(tr)
+            .find('th, td')
+            .map((__, c) => $(c).text())
+            .get(),
+        ])
+        .get();
+    // 29 standard impressions, 20 at the bus station over four Tuesdays, 1 + 4 today; 9 store clicks.
+    expect(breakdown('By campaign')).toEqual([['bluezone', '54', '100.0%', '16.7%']]);
+    expect(breakdown('By channel (reach: impressions and scans)').map((r: string[]) => r[0])).toEqual([
+      'Wi-Fi page and card',
+      'Posters (QR code)',
+      'Screens and signage (QR code)',
+    ]);
   });
 });
