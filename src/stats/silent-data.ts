@@ -39,23 +39,21 @@ export async function findSilentVenues(
   const counts = new Map<string, number>();
   if (venues.length > 0) {
     const hours = hoursNeeded(now, rule);
-    const wanted = new Set(hours);
-    // The needed hours fall in 1–2 local days per week: one query per week.
-    const ranges = new Map<string, { from: string; to: string }>();
+    // The needed hours are a few consecutive hours per week: one small query per week, on every
+    // venue (the venue rollup's rows are in hour order; the venues not asked for are left out here).
     const perWeek = hours.length / (rule.weeks + 1);
-    for (let i = 0; i < hours.length; i += perWeek) {
-      const from = hours[i]!.slice(0, 10);
-      const to = hours[i + perWeek - 1]!.slice(0, 10);
-      ranges.set(`${from}/${to}`, { from, to });
-    }
-    const ids = venues.map((v) => v.id);
+    const ranges: { from: string; to: string }[] = [];
+    for (let i = 0; i < hours.length; i += perWeek) ranges.push({ from: hours[i]!, to: hours[i + perWeek - 1]! });
+    const ids = new Set(venues.map((v) => v.id));
     const results = await Promise.all(
-      [...ranges.values()].map((r) => store.stats({ ...r, venues: ids, groupBy: ['venue', 'hour'] })),
+      ranges.map((r) =>
+        store.stats({ from: r.from.slice(0, 10), to: r.to.slice(0, 10), hours: r, groupBy: ['hour', 'venue'] }),
+      ),
     );
     for (const result of results) {
       for (const row of result.rows) {
-        const hour = row.group.hour!;
-        if (wanted.has(hour) && row.impressions > 0) counts.set(`${row.group.venue}\0${hour}`, row.impressions);
+        const { hour, venue } = row.group;
+        if (ids.has(venue!) && row.impressions > 0) counts.set(`${venue}\0${hour}`, row.impressions);
       }
     }
   }

@@ -112,6 +112,11 @@ export interface StatsQuery {
   kinds?: readonly string[];
   /** Zero, one or two keys. With `hour`, only hours still kept at hourly resolution are returned. */
   groupBy: readonly GroupKey[];
+  /**
+   * With an `hour` grouping, only the local hours from `from` to `to` (`YYYY-MM-DDTHH`, inclusive,
+   * within the days `from`–`to` above); ignored otherwise.
+   */
+  hours?: { from: string; to: string };
 }
 
 export interface StatsRow extends CounterDelta {

@@ -56,6 +56,9 @@ async function checkUpgraded(store: Store): Promise<void> {
     ['wifi', 7, 0, 1],
   ]);
   expect(byHour.totals).toEqual(byDay.totals);
+  // The venue rollups (read by these groupings) and the full tables (read by locale) agree.
+  const byLocale = await store.stats({ from: DAY, to: DAY, groupBy: ['locale'] });
+  expect(byLocale.totals).toEqual(byDay.totals);
   await store.close();
 }
 

@@ -149,6 +149,20 @@ describe.each(engines)('Store contract on $name', (engine) => {
       expect(result.rows.length).toBeGreaterThan(2);
     });
 
+    it('narrows an hour grouping to the given hours, and ignores them otherwise', async () => {
+      await seed();
+      const hours = { from: `${DAY2}T13`, to: `${DAY3}T00` };
+      const narrowed = await store.stats({ from: DAY2, to: DAY3, hours, groupBy: ['hour', 'venue'] });
+      const all = expectedStats(grid, { from: DAY2, to: DAY3, groupBy: ['hour', 'venue'] }).rows;
+      const inRange = all.filter((r) => r.group.hour! >= hours.from && r.group.hour! <= hours.to);
+      expect(narrowed.rows).toEqual(inRange);
+      expect(new Set(narrowed.rows.map((r) => r.group.hour))).toEqual(
+        new Set([`${DAY2}T13`, `${DAY2}T23`, `${DAY3}T00`]),
+      );
+      const byDay = await store.stats({ from: DAY2, to: DAY3, hours, groupBy: ['day'] });
+      expect(byDay).toEqual(expectedStats(grid, { from: DAY2, to: DAY3, groupBy: ['day'] }));
+    });
+
     it('answers totals only when there is no grouping', async () => {
       await seed();
       const query: StatsQuery = { ...ALL_DAYS, groupBy: [] };

@@ -6,7 +6,16 @@ import { batch, mark } from './builders.js';
 
 const engines = await storeEngines();
 
-const TABLES = ['counts_daily', 'counts_hourly', 'salts', 'schema_migrations', 'uniques_daily', 'visitor_marks'];
+const TABLES = [
+  'counts_daily',
+  'counts_hourly',
+  'counts_venue_daily',
+  'counts_venue_hourly',
+  'salts',
+  'schema_migrations',
+  'uniques_daily',
+  'visitor_marks',
+];
 
 describe.each([
   ['sqlite', sqliteMigrations],

@@ -35,6 +35,8 @@ export const MOVE_MARKS_SQL = `UPDATE visitor_marks AS m SET last_at = u.last_at
 
 const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source, channel';
 const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+/** The dimensions of the venue rollups (migration 3). */
+const VENUE_DIMS = 'venue, province, kind, campaign, channel';
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
   sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
   sum(already_have) AS already_have`;
@@ -44,7 +46,8 @@ const ADD = `impressions = t.impressions + EXCLUDED.impressions, store_clicks = 
   already_have = t.already_have + EXCLUDED.already_have`;
 
 /**
- * Adds one row per increment to the hourly and the daily counters in one round trip. Rows are
+ * Adds one row per increment to the hourly and the daily counters, and to their venue rollups, in
+ * one round trip. Rows are
  * summed per key first (ON CONFLICT may touch a row only once per statement) and written in key
  * order, so that concurrent batches lock shared rows in the same order and never deadlock.
  */
@@ -59,6 +62,16 @@ export const COUNT_SQL = `WITH input AS (
     INSERT INTO counts_hourly AS t (hour, ${DIMS}, ${COUNTERS})
     SELECT * FROM input ORDER BY hour, ${DIMS}
     ON CONFLICT (hour, ${DIMS}) DO UPDATE SET ${ADD}
+  ), venue_hourly AS (
+    INSERT INTO counts_venue_hourly AS t (hour, ${VENUE_DIMS}, ${COUNTERS})
+    SELECT hour, ${VENUE_DIMS}, ${SUMS} FROM input
+    GROUP BY hour, ${VENUE_DIMS} ORDER BY hour, ${VENUE_DIMS}
+    ON CONFLICT (hour, ${VENUE_DIMS}) DO UPDATE SET ${ADD}
+  ), venue_daily AS (
+    INSERT INTO counts_venue_daily AS t (day, ${VENUE_DIMS}, ${COUNTERS})
+    SELECT substr(hour, 1, 10), ${VENUE_DIMS}, ${SUMS} FROM input
+    GROUP BY substr(hour, 1, 10), ${VENUE_DIMS} ORDER BY substr(hour, 1, 10), ${VENUE_DIMS}
+    ON CONFLICT (day, ${VENUE_DIMS}) DO UPDATE SET ${ADD}
   )
   INSERT INTO counts_daily AS t (day, ${DIMS}, ${COUNTERS})
   SELECT substr(hour, 1, 10), ${DIMS}, ${SUMS} FROM input

@@ -2,6 +2,10 @@ import type Database from 'better-sqlite3';
 
 const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source, channel';
 const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+const VENUE_DIMS = 'venue, province, kind, campaign, channel';
+const SUM_COUNTERS = COUNTERS.split(', ')
+  .map((c) => `sum(${c})`)
+  .join(', ');
 const ADD = `impressions = impressions + excluded.impressions, store_clicks = store_clicks + excluded.store_clicks,
   continues = continues + excluded.continues, grants_ok = grants_ok + excluded.grants_ok,
   grants_failed = grants_failed + excluded.grants_failed, scans = scans + excluded.scans,
@@ -24,6 +28,8 @@ export interface Statements {
   stage: Statement;
   addHourly: Statement<[]>;
   addDaily: Statement<[]>;
+  addVenueHourly: Statement<[]>;
+  addVenueDaily: Statement<[]>;
   clearPending: Statement<[]>;
   insertSalt: Statement<[string, Buffer]>;
   selectSalt: Statement<[string], { salt: Buffer }>;
@@ -31,6 +37,7 @@ export interface Statements {
   countRolledUp: Statement<[string], number>;
   deleteMarks: Statement<[string]>;
   pruneHourly: Statement<[string]>;
+  pruneVenueHourly: Statement<[string]>;
 }
 
 /** Prepares every statement of the store (the tables must exist). */
@@ -65,6 +72,18 @@ export function prepareStatements(db: Database.Database): Statements {
        FROM temp.pending_counts GROUP BY substr(hour, 1, 10), ${DIMS}
        ON CONFLICT (day, ${DIMS}) DO UPDATE SET ${ADD}`,
     ),
+    // The venue rollups (migration 3): the same increments without locale, platform, gateway, source.
+    addVenueHourly: db.prepare(
+      `INSERT INTO counts_venue_hourly (hour, ${VENUE_DIMS}, ${COUNTERS})
+       SELECT hour, ${VENUE_DIMS}, ${SUM_COUNTERS} FROM temp.pending_counts GROUP BY hour, ${VENUE_DIMS}
+       ON CONFLICT (hour, ${VENUE_DIMS}) DO UPDATE SET ${ADD}`,
+    ),
+    addVenueDaily: db.prepare(
+      `INSERT INTO counts_venue_daily (day, ${VENUE_DIMS}, ${COUNTERS})
+       SELECT substr(hour, 1, 10), ${VENUE_DIMS}, ${SUM_COUNTERS} FROM temp.pending_counts
+       GROUP BY substr(hour, 1, 10), ${VENUE_DIMS}
+       ON CONFLICT (day, ${VENUE_DIMS}) DO UPDATE SET ${ADD}`,
+    ),
     clearPending: db.prepare('DELETE FROM temp.pending_counts'),
     insertSalt: db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING'),
     selectSalt: db.prepare<[string], { salt: Buffer }>('SELECT salt FROM salts WHERE day = ?'),
@@ -74,5 +93,6 @@ export function prepareStatements(db: Database.Database): Statements {
       .pluck(),
     deleteMarks: db.prepare('DELETE FROM visitor_marks WHERE day < ?'),
     pruneHourly: db.prepare('DELETE FROM counts_hourly WHERE hour < ?'),
+    pruneVenueHourly: db.prepare('DELETE FROM counts_venue_hourly WHERE hour < ?'),
   };
 }
