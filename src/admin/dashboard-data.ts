@@ -13,6 +13,10 @@ export interface DashboardData {
   byGateway: StatsReport;
   /** Where the prompt was shown: splash page, embedded card, post-login info page. */
   bySource: StatsReport;
+  /** Campaigns (e.g. Bluezone, then PC-Covid) kept apart. */
+  byCampaign: StatsReport;
+  /** Wi-Fi page and card, or the QR code scanned. */
+  byChannel: StatsReport;
   /** Arrivals the portal refused, per venue, gateway and reason. */
   refusals: RefusalReportRow[];
 }
@@ -28,14 +32,16 @@ export async function loadDashboard(
   lang: AdminLang,
 ): Promise<DashboardData> {
   const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
-  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, refusals] = await Promise.all([
+  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals] = await Promise.all([
     run('day'),
     run('venue'),
     run('locale'),
     run('platform'),
     run('gateway'),
     run('source'),
+    run('campaign'),
+    run('channel'),
     runRefusals(store, query, config, lang),
   ]);
-  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource, refusals };
+  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals };
 }

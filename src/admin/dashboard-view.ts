@@ -3,6 +3,7 @@ import { VENUE_KINDS } from '../config/schema.js';
 import { daysInclusive, eachDay } from '../stats/dates.js';
 import type { AdminLang, StatsRequest } from '../stats/params.js';
 import { venueName, type StatsNumbers, type StatsReport } from '../stats/report.js';
+import { CHANNELS } from '../stats/funnel.js';
 import { dailyChartSvg, type ChartLabels } from './chart.js';
 import type { DashboardData } from './dashboard-data.js';
 import { formatters, type Formatters } from './format.js';
@@ -89,7 +90,7 @@ function grantsCell(n: StatsNumbers, f: Formatters, t: AdminT): string {
 
 function breakdown(
   report: StatsReport,
-  key: 'locale' | 'platform' | 'gateway' | 'source',
+  key: 'locale' | 'platform' | 'gateway' | 'source' | 'campaign' | 'channel',
   label: (v: string) => string,
   f: Formatters,
   t: AdminT,
@@ -109,6 +110,20 @@ function breakdown(
 function refusalFix(gateway: string, reason: string, t: AdminT): string {
   const specific = `refusals.fixes.${gateway}.${reason}`;
   return adminMessages().get(ADMIN_SOURCE_LANG)!.has(specific) ? t(specific) : t(`refusals.fixes.${reason}`);
+}
+
+/** Channels: scans reach people too, so the share is of the reach (impressions + scans). */
+function breakdownByReach(report: StatsReport, label: (v: string) => string, f: Formatters) {
+  const reach = (n: StatsNumbers) => n.impressions + n.scans;
+  const total = reach(report.totals);
+  return [...report.rows]
+    .sort((a, b) => reach(b) - reach(a))
+    .map((row) => ({
+      label: label(row.channel ?? ''),
+      ...numberCells(row, f),
+      impressions: f.number(reach(row)),
+      share: f.percent(total > 0 ? reach(row) / total : null),
+    }));
 }
 
 function scopeText(input: DashboardInput): string {
@@ -208,6 +223,9 @@ export function dashboardView(input: DashboardInput) {
     grantsFailed: 0,
     clickRate: null,
     continueRate: null,
+    scans: 0,
+    alreadyHave: 0,
+    adoption: null,
   };
   const venues = [...venueIds]
     .map((id) => ({ id, venue: config.venueById.get(id), numbers: reported.get(id) ?? zero }))
@@ -279,6 +297,15 @@ export function dashboardView(input: DashboardInput) {
             (s) => (['page', 'card', 'info'].includes(s) ? t(`source.${s}`) : s),
             f,
             t,
+          ),
+        },
+        { title: t('breakdown.campaign'), rows: breakdown(data.byCampaign, 'campaign', (c) => c, f, t) },
+        {
+          title: t('breakdown.channel'),
+          rows: breakdownByReach(
+            data.byChannel,
+            (c) => ((CHANNELS as readonly string[]).includes(c) ? t(`channel.${c}`) : c),
+            f,
           ),
         },
       ],

@@ -18,7 +18,7 @@ export interface PortalConfig {
   /** The file it came from, for logs. */
   source: string;
   campaign: CampaignConfig & { qrUrl: string };
-  portal: { defaultLandingUrl: string; reportingTimeZone: string };
+  portal: { defaultLandingUrl: string; reportingTimeZone: string; silentVenueMinutes: number };
   admin: PortalFile['admin'];
   venues: readonly Venue[];
   venueById: ReadonlyMap<string, Venue>;
@@ -138,6 +138,7 @@ export function validatePortalConfig(input: unknown, source = '(object)'): Porta
     portal: {
       defaultLandingUrl: file.portal.defaultLandingUrl ?? file.campaign.webUrl,
       reportingTimeZone: file.portal.reportingTimeZone,
+      silentVenueMinutes: file.portal.silentVenueMinutes,
     },
     admin: file.admin,
     venues,

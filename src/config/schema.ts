@@ -267,8 +267,18 @@ export const portalFileSchema = z
         defaultLandingUrl: httpUrl.optional(),
         /** Time zone of the admin statistics' days and hours. */
         reportingTimeZone: timeZone.default('Asia/Ho_Chi_Minh'),
+        /**
+         * Minutes without any impression after which a venue that usually has travelers at this hour
+         * of the week is reported silent (dashboard, API, metric bzp_venue_silent).
+         */
+        silentVenueMinutes: z
+          .number()
+          .int('must be a whole number of minutes')
+          .min(60, 'must be at least 60 (statistics are hourly)')
+          .max(1440, 'must be at most 1440 (a day)')
+          .default(120),
       })
-      .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh' }),
+      .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh', silentVenueMinutes: 120 }),
     venues: z.array(venueSchema).min(1, 'list at least one venue'),
     admin: z.strictObject({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
   })

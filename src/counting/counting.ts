@@ -2,10 +2,13 @@ import type { PortalConfig } from '../config/load.js';
 import type { Metrics } from '../metrics/metrics.js';
 import {
   REFUSAL_REASONS,
+  SCAN_CHANNELS,
+  WIFI_CHANNEL,
   type CounterField,
   type CounterKey,
   type MarkKind,
   type RefusalReason,
+  type ScanChannel,
 } from '../store/store.js';
 import { localTimeIn, type Clock } from './clock.js';
 import { exclusionReason, type ExclusionReason, type RequestFacts } from './exclusion.js';
@@ -47,7 +50,27 @@ const FIELD: Record<MarkKind, CounterField> = {
   impression: 'impressions',
   click: 'storeClicks',
   continue: 'continues',
+  scan: 'scans',
+  already: 'alreadyHave',
 };
+
+/** A scan of a venue's QR short link, as the HTTP layer sees it (no visit token: the phone may be on mobile data). */
+export interface ScanContext {
+  venueId: string;
+  /** Which QR code was scanned: poster, signage, splash ("scan with another phone") or card. */
+  channel: ScanChannel;
+  /** ios | android | other, from the scanning phone's user agent. */
+  platform: string;
+  /** `<ip>\0<user agent>` of the scanning phone. Used for one HMAC, then dropped. */
+  identity: string;
+}
+
+export type ScanOutcome = { counted: true } | { counted: false; reason: ExclusionReason };
+
+/** Dimensions of a scan that has no page behind it. */
+export const SCAN_LOCALE = 'und';
+export const SCAN_GATEWAY = 'none';
+export const SCAN_SOURCE = 'qr';
 
 /**
  * Counting as the HTTP layer sees it: issue a signed visit token when a page is rendered, and count
@@ -80,6 +103,7 @@ export function createCounting(deps: CountingDeps) {
       platform: claims.p,
       gateway: claims.g,
       source: claims.s,
+      channel: WIFI_CHANNEL,
     };
   }
 
@@ -161,6 +185,42 @@ export function createCounting(deps: CountingDeps) {
         gateway: refusal.gateway,
         reason: refusal.reason,
       });
+      return { counted: true };
+    },
+    /**
+     * "I already have Bluezone": counted like a continue (same visit token, at most once per visitor
+     * within the dedupe window), as its own event `alreadyHave` on channel `wifi`.
+     */
+    alreadyHave: (token: string | undefined, venueId: string, facts: RequestFacts) =>
+      count('already', token, venueId, facts),
+    /**
+     * A scan of a venue's QR short link: counted once per scanning phone (keyed hash of its
+     * identity with the day's salt) within the dedupe window, as `scans` on the scanned channel.
+     * Probes, bots, HEAD and prefetches are not counted; an unknown venue is `venue_mismatch`.
+     */
+    scan(ctx: ScanContext, facts: RequestFacts): ScanOutcome {
+      if (!(SCAN_CHANNELS as readonly string[]).includes(ctx.channel)) {
+        throw new TypeError(`scan channel must be one of ${SCAN_CHANNELS.join(', ')} (got "${ctx.channel}")`);
+      }
+      const reason = exclusionReason(facts);
+      if (reason) return excluded(reason) as ScanOutcome;
+      const venue = deps.config().venueById.get(ctx.venueId);
+      if (!venue) return excluded('venue_mismatch') as ScanOutcome;
+      const t = now();
+      const key: CounterKey = {
+        hour: t.hour,
+        venue: venue.id,
+        province: venue.province,
+        kind: venue.kind,
+        campaign: deps.config().campaign.id,
+        locale: SCAN_LOCALE,
+        platform: ctx.platform,
+        gateway: SCAN_GATEWAY,
+        source: SCAN_SOURCE,
+        channel: ctx.channel,
+      };
+      const visitor = visitorHash(deps.salts.saltFor(t.day), venue.id, ctx.identity);
+      deps.recorder.recordMarked({ day: t.day, visitor, kind: 'scan', at: t.ms, key, field: 'scans' });
       return { counted: true };
     },
     /** A gateway grant's outcome, with the dimensions of the visit it belongs to. */

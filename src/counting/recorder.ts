@@ -31,10 +31,16 @@ export const DEFAULT_RECORDER_OPTIONS: RecorderOptions = {
   maxBackoffMs: 30_000,
 };
 
-const KIND_OF: Record<MarkedEvent['kind'], string> = { impression: 'impression', click: 'click', continue: 'continue' };
+const KIND_OF: Record<MarkedEvent['kind'], string> = {
+  impression: 'impression',
+  click: 'click',
+  continue: 'continue',
+  scan: 'scan',
+  already: 'already',
+};
 
 function keyString(k: CounterKey): string {
-  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}`;
+  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}|${k.channel}`;
 }
 
 /**

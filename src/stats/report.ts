@@ -1,6 +1,7 @@
 import type { PortalConfig, Venue } from '../config/load.js';
 import { findGateway } from '../gateways/registry.js';
 import type { CounterDelta, StatsQuery, StatsResult, StatsRow, Store } from '../store/store.js';
+import { funnelFigures } from './funnel-rates.js';
 import type { AdminLang, StatsGroupKey } from './params.js';
 
 /** The numbers of a group (or of the totals), with the two conversion rates. */
@@ -25,6 +26,12 @@ export interface StatsNumbers {
   clickRate: number | null;
   /** Share of page views that went on to the internet, like clickRate; at most 1. */
   continueRate: number | null;
+  /** QR short-link scans (channels poster, signage, splash, card). */
+  scans: number;
+  /** "I already have Bluezone" taps. */
+  alreadyHave: number;
+  /** Self-reported adoption: alreadyHave / uniques (see `funnelFigures`); null without uniques. */
+  adoption: number | null;
 }
 
 /** One row: its group keys as properties (`day`, `venue`, …), `venueName` when grouped by venue, then the numbers. */
@@ -72,6 +79,9 @@ function numbers(row: CounterDelta & { uniques: number | null }, gatewayIds: Ite
     grantsFailed: reported ? row.grantsFailed : null,
     clickRate: viewRate(row.storeClicks, row.impressions),
     continueRate: viewRate(row.continues, row.impressions),
+    scans: row.scans,
+    alreadyHave: row.alreadyHave,
+    adoption: funnelFigures(row).adoption,
   };
 }
 
@@ -112,7 +122,16 @@ function reportRow(
 }
 
 const EMPTY: StatsResult = {
-  totals: { impressions: 0, storeClicks: 0, continues: 0, grantsOk: 0, grantsFailed: 0, uniques: 0 },
+  totals: {
+    impressions: 0,
+    storeClicks: 0,
+    continues: 0,
+    grantsOk: 0,
+    grantsFailed: 0,
+    scans: 0,
+    alreadyHave: 0,
+    uniques: 0,
+  },
   rows: [],
 };
 

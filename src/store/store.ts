@@ -22,14 +22,35 @@ export interface CounterKey {
   gateway: string;
   /** page | card (where the prompt was shown). */
   source: string;
+  /**
+   * How the traveler was reached: `wifi` for every event of the Wi-Fi page and card, or the printed
+   * or shown QR code that was scanned (`poster`, `signage`, `splash`, `card`) for scans.
+   */
+  channel: string;
 }
 
-export const COUNTER_FIELDS = ['impressions', 'storeClicks', 'continues', 'grantsOk', 'grantsFailed'] as const;
+/** Channels of a scan: the QR code a phone scanned. */
+export const SCAN_CHANNELS = ['poster', 'signage', 'splash', 'card'] as const;
+export type ScanChannel = (typeof SCAN_CHANNELS)[number];
+/** The channel of every event of the Wi-Fi page and card (impressions, taps, continues, grants). */
+export const WIFI_CHANNEL = 'wifi';
+
+export const COUNTER_FIELDS = [
+  'impressions',
+  'storeClicks',
+  'continues',
+  'grantsOk',
+  'grantsFailed',
+  /** A QR short link was scanned (channel poster, signage, splash or card). */
+  'scans',
+  /** A traveler tapped "I already have Bluezone" (channel wifi). */
+  'alreadyHave',
+] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type CounterDelta = Record<CounterField, number>;
 
 /** Event kinds that are counted at most once per visitor within the dedupe window. */
-export type MarkKind = 'impression' | 'click' | 'continue';
+export type MarkKind = 'impression' | 'click' | 'continue' | 'scan' | 'already';
 
 /**
  * One deduplicated event: counted (its `field` of `key` incremented by one) only if the same
@@ -101,6 +122,7 @@ export const GROUP_KEYS = [
   'gateway',
   'source',
   'campaign',
+  'channel',
 ] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
 
@@ -118,6 +140,11 @@ export interface StatsQuery {
   kinds?: readonly string[];
   /** Zero, one or two keys. With `hour`, only hours still kept at hourly resolution are returned. */
   groupBy: readonly GroupKey[];
+  /**
+   * With an `hour` grouping, only the local hours from `from` to `to` (`YYYY-MM-DDTHH`, inclusive,
+   * within the days `from`–`to` above); ignored otherwise.
+   */
+  hours?: { from: string; to: string };
 }
 
 export interface StatsRow extends CounterDelta {

@@ -10,6 +10,8 @@ const TABLES = [
   'counts_daily',
   'counts_hourly',
   'refusals_daily',
+  'counts_venue_daily',
+  'counts_venue_hourly',
   'salts',
   'schema_migrations',
   'uniques_daily',

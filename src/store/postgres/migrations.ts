@@ -30,6 +30,52 @@ const DIMENSIONS = `
 
 const KEY = 'venue, province, kind, campaign, locale, platform, gateway, source';
 
+/**
+ * Version 3: the \`channel\` dimension joins a counter table's primary key, with the \`scans\` and
+ * \`already_have\` counters. Existing rows are Wi-Fi page and card events: channel \`wifi\`.
+ */
+function addChannel(table: string, time: 'hour' | 'day'): string {
+  return `ALTER TABLE ${table}
+  ADD COLUMN channel text COLLATE "C" NOT NULL DEFAULT 'wifi',
+  ADD COLUMN scans bigint NOT NULL DEFAULT 0,
+  ADD COLUMN already_have bigint NOT NULL DEFAULT 0;
+ALTER TABLE ${table} ALTER COLUMN channel DROP DEFAULT;
+ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey;
+ALTER TABLE ${table} ADD PRIMARY KEY (${time}, ${KEY}, channel);`;
+}
+
+const VENUE_KEY = 'venue, province, kind, campaign, channel';
+const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+
+/**
+ * Version 3 also adds the venue rollups: the same counters summed without the locale, platform,
+ * gateway and source dimensions, a few rows per venue and hour (or day) instead of dozens. Stats
+ * grouped and filtered only by time, venue, province, kind, campaign and channel read them.
+ */
+function venueRollup(table: string, from: string, time: 'hour' | 'day'): string {
+  const sums = COUNTERS.split(', ')
+    .map((c) => `sum(${c})`)
+    .join(', ');
+  return `CREATE TABLE ${table} (
+  ${time} text COLLATE "C" NOT NULL,
+  venue text COLLATE "C" NOT NULL,
+  province text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  campaign text COLLATE "C" NOT NULL,
+  channel text COLLATE "C" NOT NULL,
+  impressions bigint NOT NULL DEFAULT 0,
+  store_clicks bigint NOT NULL DEFAULT 0,
+  continues bigint NOT NULL DEFAULT 0,
+  grants_ok bigint NOT NULL DEFAULT 0,
+  grants_failed bigint NOT NULL DEFAULT 0,
+  scans bigint NOT NULL DEFAULT 0,
+  already_have bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (${time}, ${VENUE_KEY})
+);
+INSERT INTO ${table} (${time}, ${VENUE_KEY}, ${COUNTERS})
+  SELECT ${time}, ${VENUE_KEY}, ${sums} FROM ${from} GROUP BY ${time}, ${VENUE_KEY};`;
+}
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -133,6 +179,16 @@ CREATE TABLE refusals_daily (
   refused bigint NOT NULL,
   PRIMARY KEY (day, venue, gateway, reason)
 );
+`,
+  },
+  {
+    version: 3,
+    name: 'channels: scans, already-have, channel dimension',
+    sql: `
+${addChannel('counts_hourly', 'hour')}
+${addChannel('counts_daily', 'day')}
+${venueRollup('counts_venue_hourly', 'counts_hourly', 'hour')}
+${venueRollup('counts_venue_daily', 'counts_daily', 'day')}
 `,
   },
 ];

@@ -151,7 +151,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     async pruneHourlyBefore(hour) {
       open();
-      return (await pool.query('DELETE FROM counts_hourly WHERE hour < $1', [hour])).rowCount ?? 0;
+      // The venue rollup's hours go with the hourly rows (both keep their daily totals).
+      return transaction(pool, async (client) => {
+        await client.query('DELETE FROM counts_venue_hourly WHERE hour < $1', [hour]);
+        return (await client.query('DELETE FROM counts_hourly WHERE hour < $1', [hour])).rowCount ?? 0;
+      });
     },
 
     async stats(query): Promise<StatsResult> {

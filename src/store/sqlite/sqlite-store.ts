@@ -62,6 +62,8 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
   for (const row of sums.rows()) s.stage.run(row);
   s.addHourly.run();
   s.addDaily.run();
+  s.addVenueHourly.run();
+  s.addVenueDaily.run();
   s.clearPending.run();
   return { counted, deduplicated: batch.marked.length - counted };
 }
@@ -135,6 +137,11 @@ export async function openSqliteStore(file: string): Promise<Store> {
     stmt().deleteMarks.run(day);
     return pairs;
   });
+  // The venue rollup's hours go with the hourly rows (both keep their daily totals).
+  const prune = db.transaction((hour: string): number => {
+    stmt().pruneVenueHourly.run(hour);
+    return stmt().pruneHourly.run(hour).changes;
+  });
   const ensureSalt = db.transaction((day: string, candidate: Buffer): Buffer => {
     stmt().insertSalt.run(day, candidate);
     return stmt().selectSalt.get(day)!.salt;
@@ -188,7 +195,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
     },
     async pruneHourlyBefore(hour) {
       open();
-      return stmt().pruneHourly.run(hour).changes;
+      return prune(hour);
     },
     async stats(query: StatsQuery): Promise<StatsResult> {
       open();
