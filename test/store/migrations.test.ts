@@ -6,7 +6,15 @@ import { batch, mark } from './builders.js';
 
 const engines = await storeEngines();
 
-const TABLES = ['counts_daily', 'counts_hourly', 'salts', 'schema_migrations', 'uniques_daily', 'visitor_marks'];
+const TABLES = [
+  'admin_throttle',
+  'counts_daily',
+  'counts_hourly',
+  'salts',
+  'schema_migrations',
+  'uniques_daily',
+  'visitor_marks',
+];
 
 describe.each([
   ['sqlite', sqliteMigrations],

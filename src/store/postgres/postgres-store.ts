@@ -3,6 +3,8 @@ import type { StatsQuery, StatsResult, Store } from '../store.js';
 import { migrations } from './migrations.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
 import { statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
+import { checkThrottleArgs } from '../throttle-args.js';
+import { hitThrottle, resetThrottle } from './throttle.js';
 import { transaction } from './transaction.js';
 import { writeBatch } from './write-batch.js';
 
@@ -138,6 +140,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       // Two connections: the counters and the uniques are read at the same time.
       const [counters, uniques] = await Promise.all([run(sql.counters, query), run(sql.uniques, query)]);
       return assemble(query, counters, uniques);
+    },
+
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return hitThrottle(pool, key, windowMs, now, delta);
+    },
+
+    async resetThrottle(key) {
+      open();
+      await resetThrottle(pool, key);
+    },
+
+    async backupTo() {
+      throw new Error(
+        "backups of a PostgreSQL store are made with PostgreSQL's own tools: " +
+          'pg_dump --format=custom --file=portal.dump "$DATABASE_URL" (restore with pg_restore); see docs/DEPLOYMENT.md',
+      );
     },
 
     async ping() {

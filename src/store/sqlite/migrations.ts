@@ -75,4 +75,19 @@ CREATE TABLE salts (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    name: 'admin sign-in throttle',
+    sql: `
+-- Failed admin sign-ins per client key (an HMAC of the address, never the address) and fixed
+-- window; shared by every process that uses this database.
+CREATE TABLE admin_throttle (
+  key TEXT NOT NULL PRIMARY KEY,
+  hits INTEGER NOT NULL,
+  reset_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX admin_throttle_reset_at ON admin_throttle (reset_at);
+`,
+  },
 ];

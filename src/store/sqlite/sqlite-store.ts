@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Batch, BatchResult, MarkedEvent, StatsQuery, StatsResult, Store } from '../store.js';
@@ -6,7 +6,9 @@ import { HourlySums } from './counter-sums.js';
 import { migrations } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
+import { checkThrottleArgs } from '../throttle-args.js';
 import { statsParams, statsSql } from './stats-sql.js';
+import { prepareThrottle } from './throttle.js';
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -86,6 +88,8 @@ export async function openSqliteStore(file: string): Promise<Store> {
 
   let statements: Statements | undefined;
   const stmt = () => (statements ??= prepareStatements(db));
+  let throttle: ReturnType<typeof prepareThrottle> | undefined;
+  const throttleStmt = () => (throttle ??= prepareThrottle(db));
   const pingStatement = db.prepare('SELECT 1');
   const statsCache = new Map<string, { counters: Database.Statement; uniques: Database.Statement }>();
   let closed = false;
@@ -164,6 +168,24 @@ export async function openSqliteStore(file: string): Promise<Store> {
         counters.all(params) as Record<string, unknown>[],
         uniques.all(params) as Record<string, unknown>[],
       );
+    },
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return throttleStmt().hit(key, windowMs, now, delta);
+    },
+    async resetThrottle(key) {
+      open();
+      throttleStmt().reset(key);
+    },
+    async backupTo(target) {
+      open();
+      if (file === ':memory:') throw new Error('an in-memory SQLite database has nothing to back up');
+      if (existsSync(target)) throw new Error(`${target} already exists; name a new file`);
+      // SQLite's online backup API: copies pages while writers keep writing, restarting the copy
+      // of pages changed meanwhile, and yields to them between steps (https://sqlite.org/backup.html).
+      const { totalPages } = await db.backup(target);
+      return totalPages;
     },
     async ping() {
       open();
