@@ -71,7 +71,10 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
  * WAL journal with `synchronous=NORMAL`: a crash may lose the last commits but never corrupts the
  * file, and readers never block the writer. The driver is synchronous; the Store API stays async.
  */
-export async function openSqliteStore(file: string): Promise<Store> {
+export async function openSqliteStore(file: string, options: { mustExist?: boolean } = {}): Promise<Store> {
+  if (options.mustExist && (file === ':memory:' || !existsSync(file))) {
+    throw new Error(`there is no SQLite database at ${file}; check DATABASE_URL`);
+  }
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -185,6 +188,14 @@ export async function openSqliteStore(file: string): Promise<Store> {
       // SQLite's online backup API: copies pages while writers keep writing, restarting the copy
       // of pages changed meanwhile, and yields to them between steps (https://sqlite.org/backup.html).
       const { totalPages } = await db.backup(target);
+      // Proof that the copy is usable before anyone relies on it.
+      const copy = new Database(target, { readonly: true });
+      try {
+        const check = copy.pragma('integrity_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the copy at ${target} failed SQLite's integrity check: ${String(check)}`);
+      } finally {
+        copy.close();
+      }
       return totalPages;
     },
     async ping() {
