@@ -272,6 +272,14 @@ export const portalFileSchema = z
         defaultLandingUrl: httpUrl.optional(),
         /** Time zone of the admin statistics' days and hours. */
         reportingTimeZone: timeZone.default('Asia/Ho_Chi_Minh'),
+        /** `GET /` redirects here instead of listing the venues (src/page/venue-list.ts). */
+        rootRedirect: httpUrl.optional(),
+        /**
+         * A directory outside the package for venue logos (`branding.logo` is looked up here
+         * first, then under public/), so an upgrade of the package does not lose them. Relative
+         * to the directory of this file.
+         */
+        logoDir: z.string().trim().min(1, 'must be a directory, e.g. /var/lib/bluezone-portal/logos').optional(),
       })
       .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh' }),
     venues: z.array(venueSchema).min(1, 'list at least one venue'),
