@@ -23,6 +23,7 @@ for (const [tool, present, pkg] of [
 
 const HOST = 'portal.example.org';
 const ADMIN = 'bzp_reverse-proxy-test-token-0123456789ab';
+const SECRET = Buffer.from('the-fleet-secret-of-the-proxy-test-0123456', 'utf8');
 
 async function freePort(): Promise<number> {
   const server = createNetServer().listen(0, '127.0.0.1');
@@ -72,8 +73,9 @@ function fetchVia(
 describe.runIf(haveNginx || inCi)('examples/nginx in front of a running portal', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'bzp-nginx-'));
   let nginx: ChildProcess | undefined;
-  let portalServer: Server | undefined;
-  let close: (() => Promise<unknown>) | undefined;
+  // Two instances behind the upstream (a fleet of two), sharing PORTAL_SECRET.
+  const servers: Server[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
   let ca = '';
   let httpPort = 0;
   let httpsPort = 0;
@@ -81,11 +83,15 @@ describe.runIf(haveNginx || inCi)('examples/nginx in front of a running portal',
   beforeAll(async () => {
     expect(haveNginx, 'nginx is required in CI: apt-get install nginx-light').toBe(true);
     // The portal as the systemd example runs it: loopback only, trusting the proxy on loopback.
-    const portal = await testApp({ trustProxy: ['loopback'], extraAdminTokens: [ADMIN] });
-    close = () => portal.close();
-    portalServer = createHttpServer(portal.listener).listen(0, '127.0.0.1');
-    await new Promise((r) => portalServer!.once('listening', r));
-    const portalPort = (portalServer.address() as { port: number }).port;
+    const ports: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const portal = await testApp({ trustProxy: ['loopback'], extraAdminTokens: [ADMIN], secret: SECRET });
+      closers.push(() => portal.close());
+      const server = createHttpServer(portal.listener).listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      servers.push(server);
+      ports.push((server.address() as { port: number }).port);
+    }
     spawnSync('openssl', [
       'req',
       '-x509',
@@ -110,10 +116,10 @@ describe.runIf(haveNginx || inCi)('examples/nginx in front of a running portal',
       .replace(/^\s*listen \[::\]:.*\n/gm, '')
       .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
       .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)
-      .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${portalPort};`)
+      .replace('server 127.0.0.1:8080;', ports.map((p) => `server 127.0.0.1:${p};`).join('\n    '))
       .replace(/\/etc\/letsencrypt\/live\/portal\.example\.org\/fullchain\.pem/, path.join(work, 'cert.pem'))
       .replace(/\/etc\/letsencrypt\/live\/portal\.example\.org\/privkey\.pem/, path.join(work, 'key.pem'));
-    expect(site).toContain(`server 127.0.0.1:${portalPort};`);
+    expect(site).toContain(`server 127.0.0.1:${ports[1]};`);
     writeFileSync(path.join(work, 'site.conf'), site);
     mkdirSync(path.join(work, 'tmp'));
     writeFileSync(
@@ -148,8 +154,11 @@ describe.runIf(haveNginx || inCi)('examples/nginx in front of a running portal',
   afterAll(async () => {
     nginx?.kill('SIGTERM');
     if (nginx && nginx.exitCode === null) await new Promise((r) => nginx!.once('exit', r));
-    await new Promise((r) => (portalServer ? portalServer.close(r) : r(undefined)));
-    await close?.();
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    await Promise.all(closers.map((c) => c()));
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -182,6 +191,20 @@ describe.runIf(haveNginx || inCi)('examples/nginx in front of a running portal',
     expect((await fetchVia(httpsPort, '/metrics', { tls: { ca } })).status).toBe(404);
     expect((await fetchVia(httpPort, '/metrics')).status).toBe(404);
     expect((await fetchVia(httpsPort, '/readyz', { tls: { ca } })).status).toBe(200);
+  });
+
+  // Runs last: it stops one of the two instances.
+  it('keeps answering every traveler when one of two instances stops (nginx passes the request on)', async () => {
+    const [first] = servers;
+    first!.closeAllConnections();
+    await new Promise((r) => first!.close(r));
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      statuses.push(
+        (await fetchVia(i % 2 ? httpPort : httpsPort, '/v/ga-ha-noi?lang=vi', i % 2 ? {} : { tls: { ca } })).status,
+      );
+    }
+    expect(statuses).toEqual(Array(20).fill(200));
   });
 });
 
