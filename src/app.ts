@@ -17,7 +17,9 @@ import { grantRoutes } from './http/grant-routes.js';
 import { createGrantCodec } from './http/grant-state.js';
 import { AppError, toAppError } from './http/errors.js';
 import { healthRoutes, type Readiness } from './http/health.js';
+import { logoFiles } from './http/logo-files.js';
 import { printRoutes } from './http/print-routes.js';
+import { rootRoute } from './http/root-route.js';
 import { buildRuntime, type RuntimeRef } from './http/runtime.js';
 import { ensureSecurityHeaders, securityHeaders } from './http/security.js';
 import { memoizeTrust, type TrustFn } from './http/trust.js';
@@ -160,6 +162,7 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   app.use(compression({ threshold: 1024 }));
+  app.use('/public', logoFiles(ref));
   app.use('/public', express.static(publicDir, { index: false, maxAge: '1d', fallthrough: false }));
   app.use(
     adminRoutes({
@@ -178,6 +181,7 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(cardRoutes({ ref, views, counting }));
   app.use(countingRoutes(counting));
   app.use(grantRoutes({ ref, views, counting, codec, clock, metrics, logger: deps.logger }));
+  app.use(rootRoute({ ref, views }));
 
   const notFound: RequestHandler = (req, res) => {
     renderNotice(ref, views, req, res, new AppError(404, 'venue_not_found', 'notFound.body'));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ensureSomeToken } from './admin/tokens.js';
+import { startBanner } from './banner.js';
 import { createApp, type PortalApp } from './app.js';
 import { metricsApp } from './http/admin-routes.js';
 import { loadEnv, type Env } from './config/env.js';
@@ -56,7 +57,6 @@ export async function startPortal(
   }
   // With no admin token configured (the demo), one is made for this run and printed once.
   const generated = ensureSomeToken(config, env.ADMIN_TOKEN);
-  if (generated) process.stderr.write(`No admin token is configured; the admin token for this run is: ${generated}\n`);
   const metricsOnMainApp = env.METRICS_PORT === undefined;
   let accepting = true;
   const portal = createApp({
@@ -92,6 +92,17 @@ export async function startPortal(
   logger.info(
     { category: 'server', port, host: env.HOST, config: config.source, venues: config.venues.length },
     `bluezone-portal listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}/v/${config.venues[0]!.id}`,
+  );
+
+  process.stderr.write(
+    startBanner({
+      host: env.HOST,
+      port,
+      firstVenue: config.venues[0]!.id,
+      configSource: config.source,
+      generatedToken: generated,
+      envToken: !!env.ADMIN_TOKEN,
+    }),
   );
 
   // The swap is one assignment (see PortalApp.reload): requests in flight finish on the old

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { findGateway, GATEWAYS } from '../gateways/registry.js';
@@ -18,7 +18,15 @@ export interface PortalConfig {
   /** The file it came from, for logs. */
   source: string;
   campaign: CampaignConfig & { qrUrl: string };
-  portal: { defaultLandingUrl: string; reportingTimeZone: string; silentVenueMinutes: number };
+  portal: {
+    defaultLandingUrl: string;
+    reportingTimeZone: string;
+    silentVenueMinutes: number;
+    /** `GET /` redirects here; unset: it lists the venues. */
+    rootRedirect?: string;
+    /** Absolute directory of venue logos outside the package; unset: public/ only. */
+    logoDir?: string;
+  };
   admin: PortalFile['admin'];
   venues: readonly Venue[];
   venueById: ReadonlyMap<string, Venue>;
@@ -55,12 +63,37 @@ export function parsePortalConfig(text: string, source = '(inline)'): PortalConf
   return validatePortalConfig(doc.toJS() ?? {}, source);
 }
 
+/** `portal.logoDir` as an absolute path (relative to the file's directory), if it is a directory. */
+function logoDirOf(dir: string | undefined, source: string, problems: ConfigProblem[]): string | undefined {
+  if (!dir) return undefined;
+  const base = source.startsWith('(') ? process.cwd() : path.dirname(path.resolve(source));
+  const absolute = path.resolve(base, dir);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
+    problems.push({
+      where: 'portal.logoDir',
+      message: `${absolute} is not a directory; create it (e.g. /var/lib/bluezone-portal/logos) or remove the setting`,
+    });
+    return undefined;
+  }
+  return absolute;
+}
+
+/** Where a venue's logo file is: `portal.logoDir` first, then the package's public/. */
+export function findLogo(file: string, logoDir: string | undefined): string | undefined {
+  for (const dir of logoDir ? [logoDir, publicDir] : [publicDir]) {
+    const candidate = path.join(dir, file);
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
 export function validatePortalConfig(input: unknown, source = '(object)'): PortalConfig {
   const parsed = portalFileSchema.safeParse(input, friendlyErrors);
   if (!parsed.success)
     throw new ConfigError(source, problemsFromZod(parsed.error, '', { input, schema: portalFileSchema }));
   const file: PortalFile = parsed.data;
   const problems: ConfigProblem[] = [];
+  const logos = logoDirOf(file.portal.logoDir, source, problems);
 
   const sourceKeys = new Set(flattenMessages(loadLocaleResources().get(SOURCE_LOCALE)!).map(([k]) => k));
   file.campaign.steps.forEach((step, i) => {
@@ -108,10 +141,12 @@ export function validatePortalConfig(input: unknown, source = '(object)'): Porta
           }),
         );
     }
-    if (venue.branding.logo && !existsSync(path.join(publicDir, venue.branding.logo))) {
+    if (venue.branding.logo && !findLogo(venue.branding.logo, logos)) {
       problems.push({
         where: where(['branding', 'logo']),
-        message: `public/${venue.branding.logo} does not exist; put the file under public/ or remove the setting`,
+        message: logos
+          ? `${venue.branding.logo} is neither in ${logos} (portal.logoDir) nor under public/; put the file there or remove the setting`
+          : `public/${venue.branding.logo} does not exist; put the file under public/ (or in portal.logoDir) or remove the setting`,
       });
     }
     return { ...venue, gateway: settings };
@@ -139,6 +174,8 @@ export function validatePortalConfig(input: unknown, source = '(object)'): Porta
       defaultLandingUrl: file.portal.defaultLandingUrl ?? file.campaign.webUrl,
       reportingTimeZone: file.portal.reportingTimeZone,
       silentVenueMinutes: file.portal.silentVenueMinutes,
+      ...(file.portal.rootRedirect ? { rootRedirect: file.portal.rootRedirect } : {}),
+      ...(logos ? { logoDir: logos } : {}),
     },
     admin: file.admin,
     venues,

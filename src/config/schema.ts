@@ -277,6 +277,14 @@ export const portalFileSchema = z
           .min(60, 'must be at least 60 (statistics are hourly)')
           .max(1440, 'must be at most 1440 (a day)')
           .default(120),
+        /** `GET /` redirects here instead of listing the venues (src/page/venue-list.ts). */
+        rootRedirect: httpUrl.optional(),
+        /**
+         * A directory outside the package for venue logos (`branding.logo` is looked up here
+         * first, then under public/), so an upgrade of the package does not lose them. Relative
+         * to the directory of this file.
+         */
+        logoDir: z.string().trim().min(1, 'must be a directory, e.g. /var/lib/bluezone-portal/logos').optional(),
       })
       .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh', silentVenueMinutes: 120 }),
     venues: z.array(venueSchema).min(1, 'list at least one venue'),

@@ -7,6 +7,7 @@ import { dashboardView, filterForm, adminHref } from '../admin/dashboard-view.js
 import { formatters } from '../admin/format.js';
 import { adminTranslator } from '../admin/i18n.js';
 import { allowedVenues, isFullScope } from '../admin/scope.js';
+import { SharedThrottleStore } from '../admin/throttle-store.js';
 import * as session from '../admin/session.js';
 import { silenceChecker } from '../admin/silence.js';
 import { loadWeekly, weeklyView } from '../admin/weekly-report.js';
@@ -86,6 +87,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
     keyGenerator: (req) => session.clientKey(ipKeyGenerator(req.ip ?? ''), secret),
+    // In the database: shared by every instance of a fleet (src/admin/throttle-store.ts).
+    store: new SharedThrottleStore(deps.store, log),
     standardHeaders: false,
     legacyHeaders: false,
     logger: { warn: (e, m) => log.warn({ err: e }, m ?? 'rate limiter'), error: (e, m) => log.error({ err: e }, m) },

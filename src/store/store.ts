@@ -160,6 +160,14 @@ export interface StatsResult {
   rows: StatsRow[];
 }
 
+/** A throttle counter after a change (see `Store.hitThrottle`). */
+export interface ThrottleHits {
+  /** Hits counted in the current window (never below 0). */
+  hits: number;
+  /** When the current window ends, epoch milliseconds. */
+  resetAt: number;
+}
+
 export interface Store {
   /** `sqlite` or `postgres`, for logs and metrics only. */
   readonly engine: string;
@@ -202,6 +210,26 @@ export interface Store {
    * `groupBy` is ignored), sorted by venue, gateway, reason.
    */
   refusals(query: StatsQuery): Promise<RefusalRow[]>;
+
+  /**
+   * Adds `delta` to the fixed-window hit counter of `key` (the admin sign-in throttle): +1 for a
+   * failed attempt, -1 to take back a hit that turned out to be a success. A window that has ended
+   * by `now` starts again at `now` and lasts `windowMs`. Atomic, so every instance of a fleet that
+   * shares the database counts into the same window. `key` must already be a keyed hash, never a
+   * raw address. Rows of ended windows may be deleted by any call.
+   */
+  hitThrottle(key: string, windowMs: number, now: number, delta?: 1 | -1): Promise<ThrottleHits>;
+
+  /** Forgets the counter of `key` (a successful sign-in, or an admin lifting a block). */
+  resetThrottle(key: string): Promise<void>;
+
+  /**
+   * Writes a consistent copy of the whole database to the new file `file` while the portal keeps
+   * running (SQLite's online backup API, never a file copy of a WAL database). Engines that have
+   * their own tools refuse with an error saying which (PostgreSQL: `pg_dump`). Resolves with the
+   * number of database pages copied.
+   */
+  backupTo(file: string): Promise<number>;
 
   /** Resolves when the database answers; used by /readyz and the flush retry. */
   ping(): Promise<void>;

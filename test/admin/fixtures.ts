@@ -156,6 +156,23 @@ export function testClock(start = NOW) {
  * router need (the integration into `createApp` is tested there). `trust proxy` is loopback, so a
  * test can present different client addresses with X-Forwarded-For.
  */
+let apps = 0;
+
+/**
+ * The store as one app sees it, with sign-in throttle keys of its own: the throttle lives in the
+ * database (shared by a fleet), and the tests of a file share one database, so without this every
+ * app would start with the failures of the apps before it. test/deploy/fleet-throttle.test.ts
+ * checks the sharing itself.
+ */
+function ownThrottle(store: Store): Store {
+  const prefix = `app${++apps}:`;
+  return {
+    ...store,
+    hitThrottle: (key, ...rest) => store.hitThrottle(prefix + key, ...rest),
+    resetThrottle: (key) => store.resetThrottle(prefix + key),
+  };
+}
+
 export function adminApp(store: Store, overrides: Partial<AdminRouteDeps> & { config?: PortalConfig } = {}) {
   const { logger, lines } = memoryLogger();
   const ref: RuntimeRef = { current: buildRuntime(overrides.config ?? adminConfig()) };
@@ -163,7 +180,7 @@ export function adminApp(store: Store, overrides: Partial<AdminRouteDeps> & { co
   const metrics = createMetrics({ defaultMetrics: false });
   const deps: AdminRouteDeps = {
     ref,
-    store,
+    store: ownThrottle(store),
     metrics,
     secret: SECRET,
     clock,

@@ -235,6 +235,7 @@ export const ROUTES: RouteCase[] = [
     params: ['seconds', 'lang'],
   },
   ...gatewayRoutes,
+  { name: 'venue list (GET /)', method: 'GET', path: '/', kind: 'page', status: 200, noStore: true, params: ['lang'] },
   { name: 'healthz', method: 'GET', path: '/healthz', kind: 'json', status: 200, noStore: true, params: [] },
   { name: 'readyz', method: 'GET', path: '/readyz', kind: 'json', status: 200, noStore: true, params: [] },
   {

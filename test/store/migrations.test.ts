@@ -7,6 +7,7 @@ import { batch, mark } from './builders.js';
 const engines = await storeEngines();
 
 const TABLES = [
+  'admin_throttle',
   'counts_daily',
   'counts_hourly',
   'refusals_daily',

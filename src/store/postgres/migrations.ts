@@ -191,4 +191,20 @@ ${venueRollup('counts_venue_hourly', 'counts_hourly', 'hour')}
 ${venueRollup('counts_venue_daily', 'counts_daily', 'day')}
 `,
   },
+  {
+    version: 4,
+    name: 'admin sign-in throttle',
+    sql: `
+-- Failed admin sign-ins per client key (an HMAC of the address, never the address) and fixed
+-- window: every instance of a fleet counts into the same row, so N instances do not allow N
+-- times the guesses.
+CREATE TABLE admin_throttle (
+  key text COLLATE "C" PRIMARY KEY,
+  hits integer NOT NULL,
+  reset_at bigint NOT NULL
+);
+
+CREATE INDEX admin_throttle_reset_at ON admin_throttle (reset_at);
+`,
+  },
 ];

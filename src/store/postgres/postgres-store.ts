@@ -4,6 +4,8 @@ import { DAY_TABLES, dropDayPartitionsBefore, ensureDayPartitions } from './day-
 import { migrations } from './migrations.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
 import { refusalsSql, statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
+import { checkThrottleArgs } from '../throttle-args.js';
+import { hitThrottle, resetThrottle } from './throttle.js';
 import { transaction } from './transaction.js';
 import { writeBatch } from './write-batch.js';
 
@@ -175,6 +177,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const sql = refusalsSql(query);
       const { rows } = await pool.query<RefusalRow>(sql.text, statsValues(sql, query));
       return rows.map((r) => ({ venue: r.venue, gateway: r.gateway, reason: r.reason, refused: Number(r.refused) }));
+    },
+
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return hitThrottle(pool, key, windowMs, now, delta);
+    },
+
+    async resetThrottle(key) {
+      open();
+      await resetThrottle(pool, key);
+    },
+
+    async backupTo() {
+      throw new Error(
+        "backups of a PostgreSQL store are made with PostgreSQL's own tools: " +
+          'pg_dump --format=custom --file=portal.dump "$DATABASE_URL" (restore with pg_restore); see docs/DEPLOYMENT.md',
+      );
     },
 
     async ping() {

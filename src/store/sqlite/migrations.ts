@@ -155,4 +155,19 @@ ${venueRollup('counts_venue_hourly', 'counts_hourly', 'hour')}
 ${venueRollup('counts_venue_daily', 'counts_daily', 'day')}
 `,
   },
+  {
+    version: 4,
+    name: 'admin sign-in throttle',
+    sql: `
+-- Failed admin sign-ins per client key (an HMAC of the address, never the address) and fixed
+-- window; shared by every process that uses this database.
+CREATE TABLE admin_throttle (
+  key TEXT NOT NULL PRIMARY KEY,
+  hits INTEGER NOT NULL,
+  reset_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX admin_throttle_reset_at ON admin_throttle (reset_at);
+`,
+  },
 ];

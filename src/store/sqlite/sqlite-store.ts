@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Batch, BatchResult, MarkedEvent, RefusalRow, StatsQuery, StatsResult, Store } from '../store.js';
@@ -6,7 +6,9 @@ import { HourlySums } from './counter-sums.js';
 import { migrations } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
+import { checkThrottleArgs } from '../throttle-args.js';
 import { refusalsSql, statsParams, statsSql } from './stats-sql.js';
+import { prepareThrottle } from './throttle.js';
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -73,7 +75,10 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
  * WAL journal with `synchronous=NORMAL`: a crash may lose the last commits but never corrupts the
  * file, and readers never block the writer. The driver is synchronous; the Store API stays async.
  */
-export async function openSqliteStore(file: string): Promise<Store> {
+export async function openSqliteStore(file: string, options: { mustExist?: boolean } = {}): Promise<Store> {
+  if (options.mustExist && (file === ':memory:' || !existsSync(file))) {
+    throw new Error(`there is no SQLite database at ${file}; check DATABASE_URL`);
+  }
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -93,6 +98,8 @@ export async function openSqliteStore(file: string): Promise<Store> {
 
   let statements: Statements | undefined;
   const stmt = () => (statements ??= prepareStatements(db));
+  let throttle: ReturnType<typeof prepareThrottle> | undefined;
+  const throttleStmt = () => (throttle ??= prepareThrottle(db));
   const pingStatement = db.prepare('SELECT 1');
   const statsCache = new Map<string, { counters: Database.Statement; uniques: Database.Statement }>();
   let closed = false;
@@ -213,6 +220,32 @@ export async function openSqliteStore(file: string): Promise<Store> {
       checkQuery({ ...query, groupBy: [] });
       const rows = db.prepare(refusalsSql(query)).all(statsParams(query)) as RefusalRow[];
       return rows.map((r) => ({ venue: r.venue, gateway: r.gateway, reason: r.reason, refused: Number(r.refused) }));
+    },
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return throttleStmt().hit(key, windowMs, now, delta);
+    },
+    async resetThrottle(key) {
+      open();
+      throttleStmt().reset(key);
+    },
+    async backupTo(target) {
+      open();
+      if (file === ':memory:') throw new Error('an in-memory SQLite database has nothing to back up');
+      if (existsSync(target)) throw new Error(`${target} already exists; name a new file`);
+      // SQLite's online backup API: copies pages while writers keep writing, restarting the copy
+      // of pages changed meanwhile, and yields to them between steps (https://sqlite.org/backup.html).
+      const { totalPages } = await db.backup(target);
+      // Proof that the copy is usable before anyone relies on it.
+      const copy = new Database(target, { readonly: true });
+      try {
+        const check = copy.pragma('integrity_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the copy at ${target} failed SQLite's integrity check: ${String(check)}`);
+      } finally {
+        copy.close();
+      }
+      return totalPages;
     },
     async ping() {
       open();
