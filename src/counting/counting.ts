@@ -1,3 +1,4 @@
+import { campaignAt } from '../config/current-campaign.js';
 import type { PortalConfig } from '../config/load.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CounterField, CounterKey, MarkKind } from '../store/store.js';
@@ -21,7 +22,34 @@ export interface VisitContext {
   source: 'page' | 'card' | 'info';
   /** The gateway's client MAC when given, else `<ip>\0<user agent>`. Used for one HMAC, then dropped. */
   identity: string;
+  /** The campaign the page shows (default: the venue's current one by the schedule). */
+  campaign?: string;
 }
+
+/** Where a QR code was printed or shown; each has its own short link (short-link.ts). */
+export const SCAN_CHANNELS = ['poster', 'signage', 'splash', 'card'] as const;
+export type ScanChannel = (typeof SCAN_CHANNELS)[number];
+
+/** The channel dimension of everything counted on the Wi-Fi pages (impressions, taps, continues). */
+export const WIFI_CHANNEL = 'wifi';
+
+/** A QR-code scan as the scan route sees it: there is no page and so no visit token. */
+export interface ScanContext {
+  venueId: string;
+  channel: ScanChannel;
+  /** ios | android | other, from the user agent. */
+  platform: string;
+  /** The phone's preferred language among the locales, for the locale dimension. */
+  locale: string;
+  /** `<ip>\0<user agent>` (a phone on mobile data has no gateway MAC). Used for one HMAC, then dropped. */
+  identity: string;
+}
+
+/** The source and gateway dimensions of a scan: a phone on mobile data, no page and no gateway. */
+export const SCAN_SOURCE = 'qr';
+export const SCAN_GATEWAY = 'none';
+
+export type ScanOutcome = { counted: true; campaign: string } | { counted: false; reason: ExclusionReason };
 
 export type CountOutcome =
   { counted: true; claims: VisitClaims } | { counted: false; reason: ExclusionReason; claims?: VisitClaims };
@@ -39,6 +67,8 @@ const FIELD: Record<MarkKind, CounterField> = {
   impression: 'impressions',
   click: 'storeClicks',
   continue: 'continues',
+  scan: 'scans',
+  already: 'alreadyHave',
 };
 
 /**
@@ -72,6 +102,7 @@ export function createCounting(deps: CountingDeps) {
       platform: claims.p,
       gateway: claims.g,
       source: claims.s,
+      channel: WIFI_CHANNEL,
     };
   }
 
@@ -104,7 +135,7 @@ export function createCounting(deps: CountingDeps) {
         l: ctx.locale,
         p: ctx.platform,
         g: ctx.gateway,
-        c: deps.config().campaign.id,
+        c: ctx.campaign ?? campaignAt(deps.config(), ctx.venueId, t.ms).now.id,
         s: ctx.source,
         d: t.day,
         h: visitorHash(salt, ctx.venueId, ctx.identity),
@@ -117,6 +148,44 @@ export function createCounting(deps: CountingDeps) {
       count('click', token, venueId, facts),
     continued: (token: string | undefined, venueId: string, facts: RequestFacts) =>
       count('continue', token, venueId, facts),
+    /**
+     * "I already have the app": it continues like Continue (same grant) and is counted as its own
+     * event instead of a continue, once per visitor within the dedupe window.
+     */
+    alreadyHave: (token: string | undefined, venueId: string, facts: RequestFacts) =>
+      count('already', token, venueId, facts),
+    /**
+     * A QR-code scan of a short link: counted for the venue, its channel and the campaign the venue
+     * runs now, once per visitor (salted hash of venue and identity, as for pages) within the dedupe
+     * window; probes, bots, HEAD and prefetches are not counted.
+     */
+    scan(ctx: ScanContext, facts: RequestFacts): ScanOutcome {
+      const reason = exclusionReason(facts);
+      if (reason) {
+        deps.metrics.eventsExcluded.inc({ reason });
+        return { counted: false, reason };
+      }
+      const config = deps.config();
+      const venue = config.venueById.get(ctx.venueId);
+      if (!venue) return { counted: false, reason: 'venue_mismatch' };
+      const t = now();
+      const campaign = campaignAt(config, venue.id, t.ms).now.id;
+      const key: CounterKey = {
+        hour: t.hour,
+        venue: venue.id,
+        province: venue.province,
+        kind: venue.kind,
+        campaign,
+        locale: ctx.locale,
+        platform: ctx.platform,
+        gateway: SCAN_GATEWAY,
+        source: SCAN_SOURCE,
+        channel: ctx.channel,
+      };
+      const visitor = visitorHash(deps.salts.saltFor(t.day), venue.id, ctx.identity);
+      deps.recorder.recordMarked({ day: t.day, visitor, kind: 'scan', at: t.ms, key, field: FIELD.scan });
+      return { counted: true, campaign };
+    },
     /** A gateway grant's outcome, with the dimensions of the visit it belongs to. */
     grantOutcome(claims: VisitClaims, ok: boolean): void {
       const key = keyFor(claims, now().hour);

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Batch, CounterDelta, CounterField, CounterKey, MarkedEvent, Store } from '../store/store.js';
+import type { Batch, CounterDelta, CounterKey, MarkedEvent, Store, StoredCounterField } from '../store/store.js';
 
 export interface RecorderOptions {
   /** Longest time an event waits in memory before a write is attempted. */
@@ -23,10 +23,16 @@ export const DEFAULT_RECORDER_OPTIONS: RecorderOptions = {
   maxBackoffMs: 30_000,
 };
 
-const KIND_OF: Record<MarkedEvent['kind'], string> = { impression: 'impression', click: 'click', continue: 'continue' };
+const KIND_OF: Record<MarkedEvent['kind'], string> = {
+  impression: 'impression',
+  click: 'click',
+  continue: 'continue',
+  scan: 'scan',
+  already: 'already',
+};
 
 function keyString(k: CounterKey): string {
-  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}`;
+  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}|${k.channel ?? ''}`;
 }
 
 /**
@@ -97,7 +103,7 @@ export class Recorder {
   }
 
   /** A plain increment (e.g. a grant outcome). */
-  recordCounter(key: CounterKey, field: CounterField, n = 1): void {
+  recordCounter(key: CounterKey, field: StoredCounterField, n = 1): void {
     const id = keyString(key);
     const entry = this.counters.get(id);
     if (entry) {
@@ -139,7 +145,7 @@ export class Recorder {
       const id = keyString(key);
       const entry = this.counters.get(id);
       if (entry) {
-        for (const [f, n] of Object.entries(delta) as [CounterField, number][])
+        for (const [f, n] of Object.entries(delta) as [StoredCounterField, number][])
           entry.delta[f] = (entry.delta[f] ?? 0) + n;
       } else {
         this.counters.set(id, { key, delta: { ...delta } });

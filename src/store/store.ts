@@ -22,14 +22,26 @@ export interface CounterKey {
   gateway: string;
   /** page | card (where the prompt was shown). */
   source: string;
+  /**
+   * How the traveler was reached: `poster | signage | splash | card` for QR-code scans, `wifi` for
+   * everything shown on the Wi-Fi pages. Optional until store migration 3 (issue 13) stores it.
+   */
+  channel?: string;
 }
 
 export const COUNTER_FIELDS = ['impressions', 'storeClicks', 'continues', 'grantsOk', 'grantsFailed'] as const;
-export type CounterField = (typeof COUNTER_FIELDS)[number];
-export type CounterDelta = Record<CounterField, number>;
+/** The fields the store has columns for today. */
+export type StoredCounterField = (typeof COUNTER_FIELDS)[number];
+/**
+ * Issue 13's fields: QR-code scans and "I already have the app". Counted by `counting.scan` and
+ * `counting.alreadyHave`; store migration 3 adds their columns and appends them to COUNTER_FIELDS.
+ */
+export type ChannelCounterField = 'scans' | 'alreadyHave';
+export type CounterField = StoredCounterField | ChannelCounterField;
+export type CounterDelta = Record<StoredCounterField, number>;
 
 /** Event kinds that are counted at most once per visitor within the dedupe window. */
-export type MarkKind = 'impression' | 'click' | 'continue';
+export type MarkKind = 'impression' | 'click' | 'continue' | 'scan' | 'already';
 
 /**
  * One deduplicated event: counted (its `field` of `key` incremented by one) only if the same

@@ -42,6 +42,8 @@ const FIELD_OF: Record<MarkKind, CounterField> = {
   impression: 'impressions',
   click: 'storeClicks',
   continue: 'continues',
+  scan: 'scans',
+  already: 'alreadyHave',
 };
 
 /** Epoch ms of a UTC hour `YYYY-MM-DDTHH` plus `minutes`. */
