@@ -94,8 +94,20 @@ function campaignProblems(campaign: Campaign, at: string, sourceKeys: ReadonlySe
 }
 
 export function validatePortalConfig(input: unknown, source = '(object)'): PortalConfig {
+  // Neither key is required by the schema (either will do): the missing campaign is reported here.
+  const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const noCampaign: ConfigProblem[] =
+    raw.campaign === undefined && raw.campaigns === undefined
+      ? [
+          {
+            where: 'campaign',
+            message: 'is missing: give the campaign to promote ("campaign"), or a list of "campaigns" with start dates',
+          },
+        ]
+      : [];
   const parsed = portalFileSchema.safeParse(input, friendlyErrors);
-  if (!parsed.success) throw new ConfigError(source, problemsFromZod(parsed.error));
+  if (!parsed.success) throw new ConfigError(source, [...noCampaign, ...problemsFromZod(parsed.error)]);
+  if (noCampaign.length > 0) throw new ConfigError(source, noCampaign);
   const file: PortalFile = parsed.data;
   const problems: ConfigProblem[] = [];
 

@@ -296,13 +296,11 @@ export const portalFileSchema = z
     admin: z.object({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
   })
   .superRefine((file, ctx) => {
-    if (!file.campaign === !file.campaigns) {
+    if (file.campaign && file.campaigns) {
       ctx.addIssue({
         code: 'custom',
-        path: file.campaign ? ['campaigns'] : ['campaign'],
-        message: file.campaign
-          ? 'give either one "campaign" or a list of "campaigns", not both'
-          : 'give the campaign to promote ("campaign"), or a list of "campaigns" with start dates',
+        path: ['campaigns'],
+        message: 'give either one "campaign" or a list of "campaigns", not both',
       });
     }
     const seen = new Map<string, number>();
