@@ -3,7 +3,7 @@ import { localeForTag } from '../i18n/negotiate.js';
 import type { Locale } from '../i18n/locales.js';
 import type { Translator } from '../i18n/translator.js';
 import { qrSvg } from './qr.js';
-import { displayUrl, qrTarget } from './short-link.js';
+import { displayUrl, qrPayload, qrTarget } from './short-link.js';
 import { venueName } from './splash-view.js';
 
 /** The paper sizes a poster is laid out for (ISO 216); the layout scales from A4 by √2 to A3. */
@@ -137,7 +137,7 @@ export function buildPrintView(input: PrintInput): PrintView {
     venue: name,
     logo: venue.branding.logo ? { src: `${publicPath}/${venue.branding.logo}` } : undefined,
     qr: {
-      svg: qrSvg(qrUrl),
+      svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
       label: t('splash.qrAlt', { url: qrUrl }),
       text: displayUrl(qrUrl),
     },

@@ -52,6 +52,22 @@ export function qrTarget(config: PortalConfig, venue: Venue, channel: ScanChanne
   return publicUrl ? shortLink(publicUrl, venue.id, channel) : config.campaign.qrUrl;
 }
 
+/**
+ * What the QR code holds for `url`: a short link in capitals, so that it fits QR's alphanumeric
+ * mode (ISO/IEC 18004 §7.4.4: 5.5 bits a character instead of 8) and the code stays one version
+ * smaller, with larger modules at the same printed size. Scheme and host are case-insensitive
+ * (RFC 3986 §3.1, §3.2.2), the short-link route and codes too; a path in PUBLIC_URL (the mount
+ * point) is kept as it is. Any other URL is encoded unchanged.
+ */
+export function qrPayload(url: string, publicUrl?: string): string {
+  if (!publicUrl) return url;
+  const prefix = `${base(publicUrl)}/q/`;
+  if (!url.startsWith(prefix)) return url;
+  const { origin, pathname } = new URL(base(publicUrl));
+  const mount = pathname === '/' ? '' : pathname;
+  return `${origin.toUpperCase()}${mount}/Q/${url.slice(prefix.length).toUpperCase()}`;
+}
+
 /** The QR code's caption: the link without its scheme or trailing slash. */
 export function displayUrl(url: string): string {
   return url.replace(/^https?:\/\//, '').replace(/\/$/, '');

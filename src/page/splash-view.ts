@@ -5,7 +5,7 @@ import type { Translate, Translator } from '../i18n/translator.js';
 import type { PlatformGuess } from './platform.js';
 import type { ScanChannel } from '../counting/counting.js';
 import { qrSvg } from './qr.js';
-import { displayUrl, qrTarget } from './short-link.js';
+import { displayUrl, qrPayload, qrTarget } from './short-link.js';
 
 export interface LanguageLink {
   locale: Locale;
@@ -203,7 +203,7 @@ function staticSplash(input: SplashInput): StaticSplash {
     steps: steps(config, t, locale, guess),
     qr: {
       heading: t('splash.qrHeading'),
-      svg: qrSvg(qrUrl),
+      svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
       label: t('splash.qrAlt', { url: qrUrl }),
       hint: t('splash.qrHint', { url: displayUrl(qrUrl) }),
     },

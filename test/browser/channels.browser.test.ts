@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shortLink } from '../../src/page/short-link.js';
+import { qrPayload, shortLink } from '../../src/page/short-link.js';
 import { demoConfig, demoWith, memoryStore, testApp, UA } from '../helpers/app.js';
 import { channelStore } from '../helpers/channel-store.js';
 import { OMADA_EAP_ARRIVAL, OMADA_PEER, omadaController } from '../gateways/fixtures/omada.js';
@@ -109,7 +109,8 @@ describe('a poster QR code, printed, scanned and counted', () => {
     } finally {
       await printer.context.close();
     }
-    expect(link, 'QR code of the printed poster').toBe(shortLink(origin, venue, 'poster'));
+    expect(link, 'QR code of the printed poster').toBe(qrPayload(shortLink(origin, venue, 'poster'), origin));
+    expect(link!.toLowerCase()).toBe(shortLink(origin, venue, 'poster'));
     expect(link!.length).toBeLessThanOrEqual(origin.length + 14);
 
     for (const [ua, store_, platform] of [

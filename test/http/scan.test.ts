@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { detectPlatform } from '../../src/page/platform.js';
-import { CHANNEL_CODES, resolveScan, shortLink, venueCode } from '../../src/page/short-link.js';
+import { CHANNEL_CODES, qrPayload, resolveScan, shortLink, venueCode } from '../../src/page/short-link.js';
 import { demoConfig, memoryStore, testApp, UA } from '../helpers/app.js';
 import { channelStore } from '../helpers/channel-store.js';
 
@@ -15,7 +15,12 @@ const campaign = demoConfig().campaign;
 async function app(publicUrl: string | null = PUBLIC_URL) {
   let now = T0;
   const store = channelStore(await memoryStore());
-  const portal = await testApp({ store, publicUrl: publicUrl ?? undefined, clock: { now: () => now }, trustProxy: true });
+  const portal = await testApp({
+    store,
+    publicUrl: publicUrl ?? undefined,
+    clock: { now: () => now },
+    trustProxy: true,
+  });
   const scan = (path: string, ua: string | undefined, ip = '198.51.100.7', headers: Record<string, string> = {}) => {
     const r = request(portal.app).get(path).set('X-Forwarded-For', ip).set(headers);
     return ua === undefined ? r.unset('User-Agent') : r.set('User-Agent', ua);
@@ -115,6 +120,20 @@ describe('GET /q/:code/:channel', () => {
     t.advance(31 * 60_000);
     await t.scan(path, UA.androidChrome);
     expect(await t.scans()).toHaveLength(2);
+  });
+
+  it('answers the capitalized link that QR codes hold (alphanumeric mode), mount point kept as it is', async () => {
+    const link = shortLink(PUBLIC_URL, 'ga-ha-noi', 'card');
+    const payload = qrPayload(link, PUBLIC_URL);
+    expect(payload).toBe(`HTTPS://WIFI.EXAMPLE.VN/Q/${venueCode('ga-ha-noi').toUpperCase()}/C`);
+    expect(qrPayload(shortLink('https://example.vn/Wifi', 'ga-ha-noi', 'card'), 'https://example.vn/Wifi')).toMatch(
+      /^HTTPS:\/\/EXAMPLE\.VN\/Wifi\/Q\/[0-9A-Z]{8}\/C$/,
+    );
+    expect(qrPayload('https://www.bluezone.gov.vn/', PUBLIC_URL)).toBe('https://www.bluezone.gov.vn/');
+    const t = await app();
+    const res = await t.scan(new URL(payload).pathname, UA.iosSafari);
+    expect(res.headers.location).toBe(campaign.appStoreUrl);
+    expect((await t.scans()).map((e) => e.key.channel)).toEqual(['card']);
   });
 
   it('an unknown link leads to the default landing page and counts nothing', async () => {
