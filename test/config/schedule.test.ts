@@ -5,7 +5,9 @@ import { campaignReport } from '../../src/config/campaign-report.js';
 import { campaignAt, configAt } from '../../src/config/current-campaign.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { localMidnight } from '../../src/config/schedule.js';
-import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
+import { shortLink } from '../../src/page/short-link.js';
+import { configFrom, demoObject, memoryStore, testApp, UA } from '../helpers/app.js';
+import { channelStore } from '../helpers/channel-store.js';
 
 const PC_COVID = {
   id: 'pc-covid',
@@ -179,5 +181,67 @@ describe('a switch across midnight, in Hồ Chí Minh City and in Paris, without
       'tan-son-nhat-airport/bluezone': [1, 1],
       'tan-son-nhat-airport/pc-covid': [1, 1],
     });
+  });
+});
+
+describe('QR links and screens across the switch', () => {
+  it('a scan leads to, and counts for, the campaign the venue runs at that moment', async () => {
+    let now = HCM_MIDNIGHT - 1000;
+    const store = channelStore(await memoryStore());
+    const portal = await testApp({
+      config: scheduled(),
+      store,
+      clock: { now: () => now },
+      publicUrl: 'https://wifi.example.vn',
+    });
+    const path = new URL(shortLink('https://wifi.example.vn', 'tan-son-nhat-airport', 'poster')).pathname;
+    const scan = (ip: string) =>
+      request(portal.app).get(path).set('User-Agent', UA.androidChrome).set('X-Forwarded-For', ip);
+    expect((await scan('203.0.113.1')).headers.location).toBe(demoObject().campaign.googlePlayUrl);
+    now = HCM_MIDNIGHT;
+    expect((await scan('203.0.113.2')).headers.location).toBe(PC_COVID.googlePlayUrl);
+    await portal.recorder.flush(true);
+    expect(store.counted.map((e) => e.key.campaign)).toEqual(['bluezone', 'pc-covid']);
+  });
+
+  it('screens reload just after the switch, and posters and screens are not cached past it', async () => {
+    const now = PARIS_MIDNIGHT - 90_000;
+    const portal = await testApp({ config: scheduled(), clock: { now: () => now } });
+    const signage = await request(portal.app).get('/v/ga-ha-noi/signage');
+    expect(cheerio.load(signage.text)('meta[http-equiv="refresh"]').attr('content')).toBe('91');
+    expect(signage.headers['cache-control']).toBe('public, max-age=90');
+    const poster = await request(portal.app).get('/v/ga-ha-noi/poster');
+    expect(poster.headers['cache-control']).toBe('public, max-age=90');
+    // After every switch: hourly reloads and ten minutes of caching, as with one campaign.
+    const later = await testApp({ config: scheduled(), clock: { now: () => PARIS_MIDNIGHT + 1 } });
+    const after = await request(later.app).get('/v/ga-ha-noi/signage');
+    expect(cheerio.load(after.text)('meta[http-equiv="refresh"]').attr('content')).toBe('3600');
+    expect(after.headers['cache-control']).toBe('public, max-age=600');
+  });
+});
+
+describe('each campaign’s own texts and steps', () => {
+  it('are used from its start, without a reload', async () => {
+    let now = HCM_MIDNIGHT - 1;
+    const config = scheduled((o) => {
+      o.campaigns[1].text = { en: { 'splash.lead': 'PC-Covid keeps your health declaration.' } };
+      o.campaigns[1].steps = [{ id: 'install' }, { id: 'declare', text: { en: 'Fill in your health declaration.' } }];
+    });
+    const portal = await testApp({ config, clock: { now: () => now } });
+    const page = async () =>
+      cheerio.load(
+        (await request(portal.app).get('/v/tan-son-nhat-airport?url=http%3A%2F%2Fexample.com%2F&lang=en')).text,
+      );
+    const before = await page();
+    expect(before('.lead').text()).not.toContain('health declaration');
+    expect(before('.steps li').length).toBeGreaterThan(2);
+    now = HCM_MIDNIGHT;
+    const after = await page();
+    expect(after('.lead').text()).toBe('PC-Covid keeps your health declaration.');
+    expect(
+      after('.steps li')
+        .map((_, el) => after(el).text())
+        .get(),
+    ).toEqual([expect.stringContaining('PC-Covid'), 'Fill in your health declaration.']);
   });
 });
