@@ -24,6 +24,7 @@ import { buildRuntime, type RuntimeRef } from './http/runtime.js';
 import { ensureSecurityHeaders, securityHeaders } from './http/security.js';
 import { memoizeTrust, type TrustFn } from './http/trust.js';
 import { renderNotice, splashRoutes, travelerRoutes } from './http/traveler-routes.js';
+import { scanRoutes } from './http/scan-routes.js';
 import { createSplash } from './http/splash-answer.js';
 import { createRefusalReporter } from './gateways/refusals.js';
 import { createFrontDoor, type RecordRequest } from './http/front-door.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   recorder?: Partial<RecorderOptions>;
   /** Days of hourly statistics kept. */
   retentionHourlyDays?: number;
+  /** The portal's public base URL (PUBLIC_URL): QR codes then encode counted short links. */
+  publicUrl?: string;
   /** Express's `trust proxy`; false unless the operator configured TRUST_PROXY. */
   trustProxy?: boolean | number | string[];
   readiness?: Readiness;
@@ -119,7 +122,7 @@ function requestLog(logger: Logger, metrics: Metrics): { record: RecordRequest; 
  */
 export function createApp(deps: AppDeps): PortalApp {
   checkRegistry();
-  const ref: RuntimeRef = { current: buildRuntime(deps.config) };
+  const ref: RuntimeRef = { current: buildRuntime(deps.config, deps.publicUrl) };
   const views = compileViews();
   const log = deps.logger.child({ category: 'http' });
   const clock = deps.clock ?? systemClock;
@@ -176,9 +179,10 @@ export function createApp(deps: AppDeps): PortalApp {
       metricsOnMainApp: deps.metricsOnMainApp ?? true,
     }),
   );
-  app.use(travelerRoutes({ ref, views, counting }));
-  app.use(printRoutes({ ref, views }));
-  app.use(cardRoutes({ ref, views, counting }));
+  app.use(travelerRoutes({ ref, views, counting, clock }));
+  app.use(printRoutes({ ref, views, clock }));
+  app.use(scanRoutes({ ref, counting, clock }));
+  app.use(cardRoutes({ ref, views, counting, clock }));
   app.use(countingRoutes(counting));
   app.use(grantRoutes({ ref, views, counting, codec, clock, metrics, logger: deps.logger }));
   app.use(rootRoute({ ref, views }));
@@ -226,7 +230,7 @@ export function createApp(deps: AppDeps): PortalApp {
       stopMaintenance = scheduleMaintenance(deps.store, salts, clock, maintenance, countLog);
     },
     reload(config) {
-      ref.current = buildRuntime(config);
+      ref.current = buildRuntime(config, deps.publicUrl);
     },
     async close(deadline = Date.now() + 10_000) {
       stopMaintenance?.();

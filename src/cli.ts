@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './config/errors.js';
 import { loadEnv, type Env } from './config/env.js';
+import { campaignReport } from './config/campaign-report.js';
 import { loadPortalConfigFile } from './config/load.js';
 import { newToken, tokenInstructions } from './admin/tokens.js';
 import { packageRoot } from './paths.js';
@@ -84,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
         const file = rest[0] ?? loadEnv().PORTAL_CONFIG;
         const config = loadPortalConfigFile(file);
         process.stdout.write(`${config.source}: OK (${config.venues.length} venues, campaign ${config.campaign.id})\n`);
+        if (config.campaigns.length > 1) process.stdout.write(campaignReport(config, Date.now()));
         return 0;
       }
       case 'token':

@@ -41,6 +41,11 @@ export interface PortalOptions {
   adminTokens?: string[];
   /** Express's `trust proxy` for the portal's requests; not inherited from the host. Default false. */
   trustProxy?: boolean | number | string[];
+  /**
+   * The portal's public address reachable from mobile data, mount point included (as PUBLIC_URL,
+   * docs/configuration.md): QR codes then hold counted short links under it.
+   */
+  publicUrl?: string;
   /** Serve `<mount>/metrics` behind a full-scope admin token. Default true. */
   serveMetrics?: boolean;
   /** Longest time counted events wait in memory before they are written. Default 1000. */
@@ -161,6 +166,7 @@ export function createPortal(options: PortalOptions = {}): PortalRouter {
     secret: typeof options.secret === 'string' ? Buffer.from(options.secret) : (options.secret ?? randomBytes(32)),
     extraAdminTokens: options.adminTokens,
     trustProxy: options.trustProxy ?? false,
+    publicUrl: options.publicUrl,
     metricsOnMainApp: options.serveMetrics ?? true,
     retentionHourlyDays: options.retentionHourlyDays,
     recorder: {

@@ -67,6 +67,7 @@ export async function startPortal(
     metricsOnMainApp,
     secret: env.PORTAL_SECRET ? Buffer.from(env.PORTAL_SECRET) : randomBytes(32),
     trustProxy: env.TRUST_PROXY,
+    publicUrl: env.PUBLIC_URL,
     retentionHourlyDays: env.RETENTION_HOURLY_DAYS,
     recorder: { flushIntervalMs: env.FLUSH_INTERVAL_MS, maxBuffered: env.MAX_BUFFERED_EVENTS },
     readiness: { ready: () => accepting },

@@ -100,6 +100,22 @@ const campaignSchema = z.strictObject({
    * Placeholders are the same as in `locales/en.json`.
    */
   text: z.partialRecord(locale, z.record(z.string(), z.string().min(1))).default({}),
+  /**
+   * First local day (`YYYY-MM-DD`) the campaign runs: each venue switches to it at midnight in its
+   * own time zone. Absent: from the beginning (the campaign a venue runs before any other starts).
+   */
+  start: z
+    .string({ error: 'must be a date such as "2021-04-19"' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as "2021-04-19"')
+    .refine(
+      (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+      {
+        error: 'must be a real calendar date such as "2021-04-19"',
+      },
+    )
+    .optional(),
+  /** Only the venues of these provinces run it; absent: every venue. */
+  provinces: z.array(slug).min(1).optional(),
 });
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
@@ -260,7 +276,9 @@ export type AdminTokenConfig = z.infer<typeof adminTokenSchema>;
 export const portalFileSchema = z
   .strictObject({
     version: z.literal(1, { error: 'must be 1 (the file format version)' }).default(1),
-    campaign: campaignSchema,
+    /** One campaign (the original format), or `campaigns`: several, each with a start date. */
+    campaign: campaignSchema.optional(),
+    campaigns: z.array(campaignSchema).min(1, 'list at least one campaign').optional(),
     portal: z
       .strictObject({
         /** Where a traveler is sent on when the venue is unknown and no original URL is usable. */
@@ -291,6 +309,13 @@ export const portalFileSchema = z
     admin: z.strictObject({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
   })
   .superRefine((file, ctx) => {
+    if (file.campaign && file.campaigns) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['campaigns'],
+        message: 'give either one "campaign" or a list of "campaigns", not both',
+      });
+    }
     const seen = new Map<string, number>();
     file.venues.forEach((v, i) => {
       const first = seen.get(v.id);

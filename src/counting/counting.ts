@@ -1,3 +1,4 @@
+import { campaignAt } from '../config/current-campaign.js';
 import type { PortalConfig } from '../config/load.js';
 import type { Metrics } from '../metrics/metrics.js';
 import {
@@ -30,7 +31,32 @@ export interface VisitContext {
   source: 'page' | 'card' | 'info';
   /** The gateway's client MAC when given, else `<ip>\0<user agent>`. Used for one HMAC, then dropped. */
   identity: string;
+  /** The campaign the page shows (default: the venue's current one by the schedule). */
+  campaign?: string;
 }
+
+// Where a QR code was printed or shown (each has its own short link, short-link.ts), and the
+// channel of everything counted on the Wi-Fi pages: defined with the store's dimensions.
+export { SCAN_CHANNELS, WIFI_CHANNEL, type ScanChannel };
+
+/** A QR-code scan as the scan route sees it: there is no page and so no visit token. */
+export interface ScanContext {
+  venueId: string;
+  channel: ScanChannel;
+  /** ios | android | other, from the user agent. */
+  platform: string;
+  /** The phone's preferred language among the locales, for the locale dimension (default `und`). */
+  locale?: string;
+  /** `<ip>\0<user agent>` (a phone on mobile data has no gateway MAC). Used for one HMAC, then dropped. */
+  identity: string;
+}
+
+/** The source, gateway and default locale dimensions of a scan: a phone on mobile data, no page and no gateway. */
+export const SCAN_SOURCE = 'qr';
+export const SCAN_GATEWAY = 'none';
+export const SCAN_LOCALE = 'und';
+
+export type ScanOutcome = { counted: true; campaign: string } | { counted: false; reason: ExclusionReason };
 
 export type CountOutcome =
   { counted: true; claims: VisitClaims } | { counted: false; reason: ExclusionReason; claims?: VisitClaims };
@@ -54,23 +80,6 @@ const FIELD: Record<MarkKind, CounterField> = {
   already: 'alreadyHave',
 };
 
-/** A scan of a venue's QR short link, as the HTTP layer sees it (no visit token: the phone may be on mobile data). */
-export interface ScanContext {
-  venueId: string;
-  /** Which QR code was scanned: poster, signage, splash ("scan with another phone") or card. */
-  channel: ScanChannel;
-  /** ios | android | other, from the scanning phone's user agent. */
-  platform: string;
-  /** `<ip>\0<user agent>` of the scanning phone. Used for one HMAC, then dropped. */
-  identity: string;
-}
-
-export type ScanOutcome = { counted: true } | { counted: false; reason: ExclusionReason };
-
-/** Dimensions of a scan that has no page behind it. */
-export const SCAN_LOCALE = 'und';
-export const SCAN_GATEWAY = 'none';
-export const SCAN_SOURCE = 'qr';
 
 /**
  * Counting as the HTTP layer sees it: issue a signed visit token when a page is rendered, and count
@@ -150,7 +159,7 @@ export function createCounting(deps: CountingDeps) {
         l: ctx.locale,
         p: ctx.platform,
         g: ctx.gateway,
-        c: deps.config().campaign.id,
+        c: ctx.campaign ?? campaignAt(deps.config(), ctx.venueId, t.ms).now.id,
         s: ctx.source,
         d: t.day,
         h: visitorHash(salt, ctx.venueId, ctx.identity),
@@ -194,34 +203,39 @@ export function createCounting(deps: CountingDeps) {
     alreadyHave: (token: string | undefined, venueId: string, facts: RequestFacts) =>
       count('already', token, venueId, facts),
     /**
-     * A scan of a venue's QR short link: counted once per scanning phone (keyed hash of its
-     * identity with the day's salt) within the dedupe window, as `scans` on the scanned channel.
-     * Probes, bots, HEAD and prefetches are not counted; an unknown venue is `venue_mismatch`.
+     * A QR-code scan of a short link: counted for the venue, its channel and the campaign the venue
+     * runs now, once per visitor (salted hash of venue and identity, as for pages) within the dedupe
+     * window; probes, bots, HEAD and prefetches are not counted.
      */
     scan(ctx: ScanContext, facts: RequestFacts): ScanOutcome {
       if (!(SCAN_CHANNELS as readonly string[]).includes(ctx.channel)) {
         throw new TypeError(`scan channel must be one of ${SCAN_CHANNELS.join(', ')} (got "${ctx.channel}")`);
       }
       const reason = exclusionReason(facts);
-      if (reason) return excluded(reason) as ScanOutcome;
-      const venue = deps.config().venueById.get(ctx.venueId);
-      if (!venue) return excluded('venue_mismatch') as ScanOutcome;
+      if (reason) {
+        deps.metrics.eventsExcluded.inc({ reason });
+        return { counted: false, reason };
+      }
+      const config = deps.config();
+      const venue = config.venueById.get(ctx.venueId);
+      if (!venue) return { counted: false, reason: 'venue_mismatch' };
       const t = now();
+      const campaign = campaignAt(config, venue.id, t.ms).now.id;
       const key: CounterKey = {
         hour: t.hour,
         venue: venue.id,
         province: venue.province,
         kind: venue.kind,
-        campaign: deps.config().campaign.id,
-        locale: SCAN_LOCALE,
+        campaign,
+        locale: ctx.locale ?? SCAN_LOCALE,
         platform: ctx.platform,
         gateway: SCAN_GATEWAY,
         source: SCAN_SOURCE,
         channel: ctx.channel,
       };
       const visitor = visitorHash(deps.salts.saltFor(t.day), venue.id, ctx.identity);
-      deps.recorder.recordMarked({ day: t.day, visitor, kind: 'scan', at: t.ms, key, field: 'scans' });
-      return { counted: true };
+      deps.recorder.recordMarked({ day: t.day, visitor, kind: 'scan', at: t.ms, key, field: FIELD.scan });
+      return { counted: true, campaign };
     },
     /** A gateway grant's outcome, with the dimensions of the visit it belongs to. */
     grantOutcome(claims: VisitClaims, ok: boolean): void {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import type { Counting } from '../counting/counting.js';
+import { systemClock, type Clock } from '../counting/clock.js';
+import { runtimeAt } from '../page/campaign-runtime.js';
 import { buildCardView } from '../page/card-view.js';
 import { detectPlatform } from '../page/platform.js';
 import { publicDir, viewsDir } from '../paths.js';
@@ -46,18 +48,22 @@ export interface CardDeps {
   ref: RuntimeRef;
   views: Views;
   counting: Counting;
+  /** Which campaign a venue runs (schedule); the system clock by default. */
+  clock?: Clock;
 }
 
 /** The embeddable card (`/v/:venueId/card`) and the script that inserts it (`/embed.js`). */
-export function cardRoutes({ ref, views, counting }: CardDeps): Router {
+export function cardRoutes({ ref, views, counting, clock = systemClock }: CardDeps): Router {
   const router = Router();
 
   // The prompt for an iframe in the operator's own splash page. It has no grant state: its store
   // links count the tap and go to the store in the top window; the host page grants access.
   router.get('/v/:venueId/card', (req, res) => {
-    const { config, translator, venue, query, locale } = venueRequest(ref, req, req.params.venueId);
+    const { venue, query, locale } = venueRequest(ref, req, req.params.venueId);
+    const { config, translator } = runtimeAt(ref.current, venue.id, clock.now());
     const guess = detectPlatform(req.headers['user-agent']);
     const visitToken = counting.issue({
+      campaign: config.campaign.id,
       venueId: venue.id,
       locale,
       platform: guess.platform,
@@ -75,6 +81,7 @@ export function cardRoutes({ ref, views, counting }: CardDeps): Router {
       venuePath: `${req.baseUrl}/v/${venue.id}`,
       publicPath: `${req.baseUrl}/public`,
       visitToken,
+      publicUrl: ref.current.publicUrl,
     });
     const nonce = res.locals.cspNonce as string;
     const { frameAncestors } = venue.embed;

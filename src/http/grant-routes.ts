@@ -7,6 +7,7 @@ import { GrantError, type ContinueControl, type GrantState } from '../gateways/g
 import { findGateway } from '../gateways/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { campaignAt, campaignById } from '../config/current-campaign.js';
 import { landingUrl } from '../page/safe-url.js';
 import { AppError } from './errors.js';
 import type { GrantCodec } from './grant-state.js';
@@ -18,7 +19,7 @@ import { noticeLocale, renderNoticePage } from './traveler-routes.js';
 import type { Views } from './views.js';
 
 /** Where a tap may lead: one of the campaign's store pages, or on to the internet. */
-export const GO_TARGETS = ['appStore', 'googlePlay', 'web', 'continue'] as const;
+export const GO_TARGETS = ['appStore', 'googlePlay', 'web', 'continue', 'already'] as const;
 export type GoTarget = (typeof GO_TARGETS)[number];
 
 /** A page may sit open for a while before the traveler taps; its grant state lives this long. */
@@ -50,19 +51,27 @@ export function grantRoutes(deps: GrantDeps): Router {
     if (!GO_TARGETS.includes(target)) throw new AppError(404, 'not_found', 'error.badRequest');
     const query = firstValues(req.query);
     const facts = requestFacts(req);
+    // "I already have the app" goes on exactly like Continue; it is counted as its own event.
+    const goesOn = target === 'continue' || target === 'already';
     const outcome =
       target === 'continue'
         ? counting.continued(query.t, venue.id, facts)
-        : counting.storeClick(query.t, venue.id, facts);
+        : target === 'already'
+          ? counting.alreadyHave(query.t, venue.id, facts)
+          : counting.storeClick(query.t, venue.id, facts);
     res.setHeader('Cache-Control', 'no-store');
 
+    // The stores of the campaign the page showed (its visit token), else the venue's current one.
+    const campaign = campaignById(config, outcome.claims?.c) ?? campaignAt(config, venue.id, deps.clock.now()).now;
     const stores = {
-      appStore: config.campaign.appStoreUrl,
-      googlePlay: config.campaign.googlePlayUrl,
-      web: config.campaign.webUrl,
+      appStore: campaign.appStoreUrl,
+      googlePlay: campaign.googlePlayUrl,
+      web: campaign.webUrl,
     };
     // Without grant state (the info page, after login) this is only a counted link to the store.
     if (query.s === undefined) {
+      // The card's "already have it" (no grant state: the host page grants): counted, the card stays.
+      if (target === 'already') return res.status(204).end();
       return res.redirect(303, target === 'continue' ? venue.fallbackUrl : stores[target]);
     }
     const state = codec.verify(query.s, deps.clock.now(), GRANT_STATE_MAX_AGE_MS);
@@ -70,7 +79,7 @@ export function grantRoutes(deps: GrantDeps): Router {
       deps.metrics.eventsExcluded.inc({ reason: state.ok ? 'venue_mismatch' : state.reason });
       return renderGrantProblem(req, res, 400, 'grant.expired', landingUrl(undefined, venue.fallbackUrl));
     }
-    const landing = target === 'continue' ? landingUrl(state.value.u, venue.fallbackUrl) : stores[target];
+    const landing = goesOn ? landingUrl(state.value.u, venue.fallbackUrl) : stores[target];
     const gateway = findGateway(venue.gateway.kind)!;
     try {
       const step = await gateway.grant({

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import type { Venue } from '../config/load.js';
+import { campaignAt } from '../config/current-campaign.js';
+import type { PortalConfig, Venue } from '../config/load.js';
 import type { Locale } from '../i18n/locales.js';
 import { viewsDir } from '../paths.js';
 import {
@@ -15,6 +16,8 @@ import {
   POSTER_SIZES,
   type PosterSize,
 } from '../page/poster-view.js';
+import { systemClock, type Clock } from '../counting/clock.js';
+import { runtimeAt } from '../page/campaign-runtime.js';
 import { firstValues } from './query.js';
 import { findVenue } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
@@ -26,7 +29,7 @@ import type { Views } from './views.js';
  * cached together with its header), so shared caches may keep them; ten minutes keeps a config
  * change visible soon enough.
  */
-const CACHE_CONTROL = 'public, max-age=600';
+const MAX_AGE_SECONDS = 600;
 
 /** How often a screen reloads itself, to pick up configuration changes without anyone touching it. */
 const SIGNAGE_REFRESH_SECONDS = 3600;
@@ -73,10 +76,27 @@ function signageStyles(brand: string, languages: number, seconds: number): strin
   return `:root{--brand:${brand};--n:${languages}}${baseCss}${signageCss}${cycleCss(languages, seconds)}`;
 }
 
-function sendPrint(res: Response, html: string): void {
+/**
+ * Seconds until a screen reloads itself: hourly, or just after the venue's next campaign starts
+ * (schedule.ts), so screens switch apps at the venue's midnight without anyone touching them.
+ */
+export function signageRefresh(config: PortalConfig, venueId: string, now: number): number {
+  const { next } = campaignAt(config, venueId, now);
+  if (!next) return SIGNAGE_REFRESH_SECONDS;
+  return Math.max(1, Math.min(SIGNAGE_REFRESH_SECONDS, Math.ceil((next.at - now) / 1000) + 1));
+}
+
+/** Cached for ten minutes, but never past the venue's next campaign switch. */
+function cacheControl(config: PortalConfig, venueId: string, now: number): string {
+  const { next } = campaignAt(config, venueId, now);
+  const untilSwitch = next ? Math.max(0, Math.floor((next.at - now) / 1000)) : MAX_AGE_SECONDS;
+  return `public, max-age=${Math.min(MAX_AGE_SECONDS, untilSwitch)}`;
+}
+
+function sendPrint(res: Response, html: string, cache: string): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Cache-Control', CACHE_CONTROL);
+  res.setHeader('Cache-Control', cache);
   res.send(html);
 }
 
@@ -89,13 +109,15 @@ function link(pathname: string, params: Record<string, string | undefined>): str
 export interface PrintDeps {
   ref: RuntimeRef;
   views: Views;
+  /** Which campaign a venue runs (schedule); the system clock by default. */
+  clock?: Clock;
 }
 
 /**
  * Printed posters and lift/hall screens (the directive's measure 10). Neither issues a visit token
  * nor shows a beacon: they are looked at on a wall, so they are never counted as impressions.
  */
-export function printRoutes({ ref, views }: PrintDeps): Router {
+export function printRoutes({ ref, views, clock = systemClock }: PrintDeps): Router {
   const router = Router();
 
   /** A 400 that says what is accepted, in the reader's language, with a link to what works. */
@@ -131,8 +153,8 @@ export function printRoutes({ ref, views }: PrintDeps): Router {
   }
 
   router.get('/v/:venueId/poster', (req, res) => {
-    const { config, translator } = ref.current;
-    const venue = findVenue(config, req.params.venueId);
+    const venue = findVenue(ref.current.config, req.params.venueId);
+    const { config, translator } = runtimeAt(ref.current, venue.id, clock.now());
     const query = firstValues(req.query);
     const pathname = `${req.baseUrl}/v/${venue.id}/poster`;
     const size = parsePosterSize(query.size);
@@ -148,7 +170,15 @@ export function printRoutes({ ref, views }: PrintDeps): Router {
     const fallback = { href: link(pathname, { size }), locales: defaultPosterLanguages(venue) };
     const locales = chooseLanguages(query.lang, venue, fallback.locales, MAX_POSTER_LANGUAGES);
     if (!locales) return badLanguages(req, res, venue, MAX_POSTER_LANGUAGES, fallback);
-    const view = buildPrintView({ config, translator, venue, locales, publicPath: `${req.baseUrl}/public` });
+    const view = buildPrintView({
+      config,
+      translator,
+      venue,
+      locales,
+      publicPath: `${req.baseUrl}/public`,
+      channel: 'poster',
+      publicUrl: ref.current.publicUrl,
+    });
     sendPrint(
       res,
       views.poster({
@@ -157,27 +187,37 @@ export function printRoutes({ ref, views }: PrintDeps): Router {
         nonce: res.locals.cspNonce,
         css: posterStyles(venue.branding.primaryColor, size, locales.length),
       }),
+      cacheControl(ref.current.config, venue.id, clock.now()),
     );
   });
 
   router.get('/v/:venueId/signage', (req, res) => {
-    const { config, translator } = ref.current;
-    const venue = findVenue(config, req.params.venueId);
+    const venue = findVenue(ref.current.config, req.params.venueId);
+    const { config, translator } = runtimeAt(ref.current, venue.id, clock.now());
     const query = firstValues(req.query);
     const pathname = `${req.baseUrl}/v/${venue.id}/signage`;
     const seconds = parseSignageSeconds(query.seconds);
     const fallback = { href: link(pathname, { seconds: query.seconds }), locales: defaultSignageLanguages(venue) };
     const locales = chooseLanguages(query.lang, venue, fallback.locales, venue.languages.length);
     if (!locales) return badLanguages(req, res, venue, venue.languages.length, fallback);
-    const view = buildPrintView({ config, translator, venue, locales, publicPath: `${req.baseUrl}/public` });
+    const view = buildPrintView({
+      config,
+      translator,
+      venue,
+      locales,
+      publicPath: `${req.baseUrl}/public`,
+      channel: 'signage',
+      publicUrl: ref.current.publicUrl,
+    });
     sendPrint(
       res,
       views.signage({
         ...view,
-        refresh: SIGNAGE_REFRESH_SECONDS,
+        refresh: signageRefresh(ref.current.config, venue.id, clock.now()),
         nonce: res.locals.cspNonce,
         css: signageStyles(venue.branding.primaryColor, locales.length, seconds),
       }),
+      cacheControl(ref.current.config, venue.id, clock.now()),
     );
   });
 

@@ -5,6 +5,7 @@ import { countingIdentity } from '../counting/identity.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import type { QueryParams } from '../gateways/gateway.js';
 import { findGateway } from '../gateways/registry.js';
+import { runtimeAt } from '../page/campaign-runtime.js';
 import { detectPlatform } from '../page/platform.js';
 import type { GrantCodec } from './grant-state.js';
 import { venueLocale } from './page-request.js';
@@ -50,9 +51,10 @@ export interface SplashDeps {
 export function createSplash({ ref, views, counting, codec, clock }: SplashDeps) {
   const pages = createSplashPages(views);
   return (facts: SplashFacts): SplashAnswer | undefined => {
-    const { config, translator } = ref.current;
-    const venue = config.venueById.get(facts.venueId);
+    const venue = ref.current.config.venueById.get(facts.venueId);
     if (!venue) return undefined;
+    // The venue's current campaign (schedule.ts); the runtime itself with one campaign.
+    const { config, translator } = runtimeAt(ref.current, venue.id, clock.now());
     const gateway = findGateway(venue.gateway.kind)!;
     const arrival = gateway.parseArrival(facts.query, venue.gateway);
     if (!arrival.ok) return undefined;
@@ -65,6 +67,7 @@ export function createSplash({ ref, views, counting, codec, clock }: SplashDeps)
       platform: guess.platform,
       gateway: gateway.id,
       source: 'page',
+      campaign: config.campaign.id,
       identity: countingIdentity(gateway, venue.gateway, arrival.client, facts.ip, userAgent),
     });
     const grantToken = codec.sign(
@@ -83,6 +86,7 @@ export function createSplash({ ref, views, counting, codec, clock }: SplashDeps)
       nonce,
       visitToken,
       grantToken,
+      publicUrl: ref.current.publicUrl,
     });
     return { headers: pageHeaders(facts, nonce, body.length), body };
   };

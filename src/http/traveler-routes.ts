@@ -5,6 +5,8 @@ import type { RefusalReporter } from '../gateways/refusals.js';
 import { findGateway, GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
+import { systemClock, type Clock } from '../counting/clock.js';
+import { runtimeAt } from '../page/campaign-runtime.js';
 import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
 import { buildSplashView, languageLinks, queryWithoutLang } from '../page/splash-view.js';
@@ -23,19 +25,23 @@ export interface TravelerDeps {
   ref: RuntimeRef;
   views: Views;
   counting: Counting;
+  /** Which campaign a venue runs (schedule); the system clock by default. */
+  clock?: Clock;
 }
 
 /** The page shown after login (`/v/:venueId/info`). */
-export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
+export function travelerRoutes({ ref, views, counting, clock = systemClock }: TravelerDeps): Router {
   const router = Router();
 
   // After login: a short page with the install links and steps, fit to be the RFC 8908
   // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
   router.get('/v/:venueId/info', (req, res) => {
-    const { config, translator, venue, query, locale } = venueRequest(ref, req, req.params.venueId);
+    const { venue, query, locale } = venueRequest(ref, req, req.params.venueId);
+    const { config, translator } = runtimeAt(ref.current, venue.id, clock.now());
     const guess = detectPlatform(req.headers['user-agent']);
     const venuePath = `${req.baseUrl}/v/${venue.id}`;
     const visitToken = counting.issue({
+      campaign: config.campaign.id,
       venueId: venue.id,
       locale,
       platform: guess.platform,
@@ -55,6 +61,7 @@ export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
       pagePath: `${venuePath}/info`,
       publicPath: `${req.baseUrl}/public`,
       visitToken,
+      publicUrl: ref.current.publicUrl,
     });
     const app = config.campaign.appName;
     const info = {
@@ -64,6 +71,7 @@ export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
       headline: t('info.headline', { app }),
       lead: t('info.body', { app }),
       continueControl: undefined,
+      alreadyControl: undefined,
     };
     sendHtml(
       res,

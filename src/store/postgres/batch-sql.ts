@@ -171,7 +171,8 @@ export function countValues(counted: readonly MarkedEvent[], counters: Batch['co
     values.forEach((value, i) => columns[i]!.push(value));
   };
   for (const e of counted) {
-    if (!COUNTER_FIELDS.includes(e.field)) throw new TypeError(`unknown counter field "${String(e.field)}"`);
+    if (!(COUNTER_FIELDS as readonly string[]).includes(e.field))
+      throw new TypeError(`unknown counter field "${String(e.field)}"`);
     push(e.key, { [e.field]: 1 });
   }
   for (const { key, delta } of counters) push(key, delta);

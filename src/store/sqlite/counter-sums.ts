@@ -34,7 +34,7 @@ export class HourlySums {
 
   /** Adds one to `field` of the key's row. */
   addOne(key: CounterKey, field: CounterField): void {
-    const index = COUNTER_FIELDS.indexOf(field);
+    const index = (COUNTER_FIELDS as readonly string[]).indexOf(field);
     if (index < 0) throw new TypeError(`unknown counter field "${String(field)}"`);
     (this.row(key)[FIRST_DELTA + index] as number) += 1;
   }
