@@ -122,6 +122,7 @@ async function seed(db: string, count: number): Promise<void> {
           platform: 'android',
           gateway: 'generic',
           source: 'page',
+          channel: 'wifi',
         },
         field: 'impressions' as const,
       }));

@@ -1,6 +1,7 @@
 import type { PortalConfig } from '../config/load.js';
 import type { StatsQuery, Store } from '../store/store.js';
 import type { AdminLang, StatsGroupKey } from '../stats/params.js';
+import { runRefusals, type RefusalReportRow } from '../stats/refusals.js';
 import { runStats, type StatsReport } from '../stats/report.js';
 
 /** The reports one dashboard page shows. */
@@ -12,6 +13,12 @@ export interface DashboardData {
   byGateway: StatsReport;
   /** Where the prompt was shown: splash page, embedded card, post-login info page. */
   bySource: StatsReport;
+  /** Campaigns (e.g. Bluezone, then PC-Covid) kept apart. */
+  byCampaign: StatsReport;
+  /** Wi-Fi page and card, or the QR code scanned. */
+  byChannel: StatsReport;
+  /** Arrivals the portal refused, per venue, gateway and reason. */
+  refusals: RefusalReportRow[];
 }
 
 /**
@@ -25,13 +32,16 @@ export async function loadDashboard(
   lang: AdminLang,
 ): Promise<DashboardData> {
   const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
-  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource] = await Promise.all([
+  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals] = await Promise.all([
     run('day'),
     run('venue'),
     run('locale'),
     run('platform'),
     run('gateway'),
     run('source'),
+    run('campaign'),
+    run('channel'),
+    runRefusals(store, query, config, lang),
   ]);
-  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource };
+  return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals };
 }

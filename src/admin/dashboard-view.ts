@@ -3,10 +3,12 @@ import { VENUE_KINDS } from '../config/schema.js';
 import { daysInclusive, eachDay } from '../stats/dates.js';
 import type { AdminLang, StatsRequest } from '../stats/params.js';
 import { venueName, type StatsNumbers, type StatsReport } from '../stats/report.js';
-import { dailyChartSvg } from './chart.js';
+import { CHANNELS } from '../stats/funnel.js';
+import { dailyChartSvg, type ChartLabels } from './chart.js';
 import type { DashboardData } from './dashboard-data.js';
 import { formatters, type Formatters } from './format.js';
-import type { AdminT } from './i18n.js';
+import { ADMIN_SOURCE_LANG, adminMessages, type AdminT } from './i18n.js';
+import { provinceName } from './provinces.js';
 import { venuesInScope, type AllowedVenues } from './scope.js';
 import type { AdminPrincipal } from './tokens.js';
 
@@ -80,11 +82,18 @@ function numberCells(n: StatsNumbers, f: Formatters) {
   };
 }
 
+/** Grant outcomes as text: the counts, or "not reported" for gateways whose grant is in the browser. */
+function grantsCell(n: StatsNumbers, f: Formatters, t: AdminT): string {
+  if (n.grantsOk === null || n.grantsFailed === null) return t('grants.notReported');
+  return t('grants.cell', { ok: f.number(n.grantsOk), failed: f.number(n.grantsFailed) });
+}
+
 function breakdown(
   report: StatsReport,
-  key: 'locale' | 'platform' | 'gateway' | 'source',
+  key: 'locale' | 'platform' | 'gateway' | 'source' | 'campaign' | 'channel',
   label: (v: string) => string,
   f: Formatters,
+  t: AdminT,
 ) {
   const total = report.totals.impressions;
   return [...report.rows]
@@ -93,6 +102,27 @@ function breakdown(
       label: label(row[key] ?? ''),
       ...numberCells(row, f),
       share: f.percent(total > 0 ? row.impressions / total : null),
+      grants: grantsCell(row, f, t),
+    }));
+}
+
+/** What to fix for a refusal reason, in words: the gateway's own advice when there is one. */
+function refusalFix(gateway: string, reason: string, t: AdminT): string {
+  const specific = `refusals.fixes.${gateway}.${reason}`;
+  return adminMessages().get(ADMIN_SOURCE_LANG)!.has(specific) ? t(specific) : t(`refusals.fixes.${reason}`);
+}
+
+/** Channels: scans reach people too, so the share is of the reach (impressions + scans). */
+function breakdownByReach(report: StatsReport, label: (v: string) => string, f: Formatters) {
+  const reach = (n: StatsNumbers) => n.impressions + n.scans;
+  const total = reach(report.totals);
+  return [...report.rows]
+    .sort((a, b) => reach(b) - reach(a))
+    .map((row) => ({
+      label: label(row.channel ?? ''),
+      ...numberCells(row, f),
+      impressions: f.number(reach(row)),
+      share: f.percent(total > 0 ? reach(row) / total : null),
     }));
 }
 
@@ -100,7 +130,9 @@ function scopeText(input: DashboardInput): string {
   const { principal, config, lang, t } = input;
   const scope = principal.scope;
   if (scope === 'all') return t('scope.all');
-  if ('provinces' in scope) return t('scope.provinces', { list: scope.provinces.join(', ') });
+  if ('provinces' in scope) {
+    return t('scope.provinces', { list: scope.provinces.map((p) => provinceName(p, lang)).join(', ') });
+  }
   return t('scope.venues', {
     list: scope.venues.map((id) => venueName(config.venueById.get(id), id, lang)).join(', '),
   });
@@ -121,7 +153,7 @@ export function dashboardView(input: DashboardInput) {
       t('filters.all'),
     ),
     province: options(
-      [...new Set(inScope.map((v) => v.province))].map((p) => [p, p]),
+      [...new Set(inScope.map((v) => v.province))].map((p) => [p, provinceName(p, lang)]),
       form.province,
       t('filters.all'),
     ),
@@ -164,6 +196,15 @@ export function dashboardView(input: DashboardInput) {
     };
   });
   const caption = t('chart.caption', { from: f.day(request.from), to: f.day(request.to) });
+  const chartLabels: ChartLabels = {
+    title: caption,
+    impressions: t('totals.impressions'),
+    storeClicks: t('totals.storeClicks'),
+    continues: t('totals.continues'),
+    formatDay: f.shortDay,
+    formatNumber: (n) => f.number(n),
+    formatAxis: f.compact,
+  };
   const reported = new Map(data.byVenue.rows.map((r) => [r.venue ?? '', r]));
   const venueIds = new Set([...reported.keys()]);
   for (const v of inScope) {
@@ -182,6 +223,9 @@ export function dashboardView(input: DashboardInput) {
     grantsFailed: 0,
     clickRate: null,
     continueRate: null,
+    scans: 0,
+    alreadyHave: 0,
+    adoption: null,
   };
   const venues = [...venueIds]
     .map((id) => ({ id, venue: config.venueById.get(id), numbers: reported.get(id) ?? zero }))
@@ -189,7 +233,7 @@ export function dashboardView(input: DashboardInput) {
     .map(({ id, venue, numbers }) => ({
       id,
       name: venueName(venue, id, lang),
-      province: venue?.province ?? '',
+      province: venue ? provinceName(venue.province, lang) : '',
       kind: venue ? kindLabel(venue.kind) : '',
       ...numberCells(numbers, f),
     }));
@@ -211,18 +255,15 @@ export function dashboardView(input: DashboardInput) {
           value: numberCells(totals, f)[key],
         }),
       ),
-      grants: t('totals.grants', { ok: f.number(totals.grantsOk), failed: f.number(totals.grantsFailed) }),
+      grants:
+        totals.grantsOk === null || totals.grantsFailed === null
+          ? t('totals.grantsNotReported')
+          : t('totals.grants', { ok: f.number(totals.grantsOk), failed: f.number(totals.grantsFailed) }),
+      rates: t('totals.rates'),
       chart: {
         caption,
-        svg: dailyChartSvg(series, {
-          title: caption,
-          impressions: t('totals.impressions'),
-          storeClicks: t('totals.storeClicks'),
-          continues: t('totals.continues'),
-          formatDay: f.shortDay,
-          formatNumber: (n) => f.number(n),
-          formatAxis: f.compact,
-        }),
+        // Two drawings of one chart: the page shows the narrow one on phones (admin.css).
+        svg: dailyChartSvg(series, chartLabels, 'wide') + dailyChartSvg(series, chartLabels, 'narrow'),
         rows: series.map((p) => ({
           day: f.day(p.day),
           impressions: f.number(p.impressions),
@@ -232,7 +273,7 @@ export function dashboardView(input: DashboardInput) {
       },
       venues,
       breakdowns: [
-        { title: t('breakdown.locale'), rows: breakdown(data.byLocale, 'locale', f.language, f) },
+        { title: t('breakdown.locale'), rows: breakdown(data.byLocale, 'locale', f.language, f, t) },
         {
           title: t('breakdown.platform'),
           rows: breakdown(
@@ -240,9 +281,14 @@ export function dashboardView(input: DashboardInput) {
             'platform',
             (p) => (['ios', 'android', 'other'].includes(p) ? t(`platform.${p}`) : p),
             f,
+            t,
           ),
         },
-        { title: t('breakdown.gateway'), rows: breakdown(data.byGateway, 'gateway', (g) => g, f) },
+        {
+          title: t('breakdown.gateway'),
+          rows: breakdown(data.byGateway, 'gateway', (g) => g, f, t),
+          withGrants: true,
+        },
         {
           title: t('breakdown.source'),
           rows: breakdown(
@@ -250,9 +296,27 @@ export function dashboardView(input: DashboardInput) {
             'source',
             (s) => (['page', 'card', 'info'].includes(s) ? t(`source.${s}`) : s),
             f,
+            t,
+          ),
+        },
+        { title: t('breakdown.campaign'), rows: breakdown(data.byCampaign, 'campaign', (c) => c, f, t) },
+        {
+          title: t('breakdown.channel'),
+          rows: breakdownByReach(
+            data.byChannel,
+            (c) => ((CHANNELS as readonly string[]).includes(c) ? t(`channel.${c}`) : c),
+            f,
           ),
         },
       ],
+      refusals: data.refusals.map((r) => ({
+        venue: r.venue,
+        venueName: r.venueName,
+        gateway: r.gateway,
+        reason: t(`refusals.reasons.${r.reason}`),
+        refused: f.number(r.refused),
+        fix: refusalFix(r.gateway, r.reason, t),
+      })),
       csvHref: adminHref(`${input.adminPath}/api/stats.csv`, { ...linkParams, groupBy: 'day,venue', lang }),
     },
   };

@@ -6,6 +6,8 @@ export interface Formatters {
   number(n: number | null): string;
   compact(n: number): string;
   percent(rate: number | null): string;
+  /** A relative change with its sign (+12.5 %, −3.0 %); "n/a" when there was nothing before. */
+  change(rate: number | null): string;
   day(day: string): string;
   shortDay(day: string): string;
   language(code: string): string;
@@ -21,6 +23,12 @@ export function formatters(lang: AdminLang, t: AdminT): Formatters {
     minimumFractionDigits: 1,
     maximumFractionDigits: 1,
   });
+  const signed = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  });
   // Days are labels (`YYYY-MM-DD`) already local to the reporting time zone: format them in UTC.
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const shortDay = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', timeZone: 'UTC' });
@@ -30,6 +38,7 @@ export function formatters(lang: AdminLang, t: AdminT): Formatters {
     number: (n) => (n === null ? t('notAvailable') : whole.format(n)),
     compact: (n) => compact.format(n),
     percent: (rate) => (rate === null ? t('notAvailable') : percent.format(rate)),
+    change: (rate) => (rate === null ? t('notAvailable') : signed.format(rate)),
     day: (d) => day.format(date(d)),
     shortDay: (d) => shortDay.format(date(d)),
     language: (code) => {

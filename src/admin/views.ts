@@ -10,6 +10,8 @@ export interface AdminViews {
   dashboard: Render;
   login: Render;
   message: Render;
+  /** The printable weekly report of a province. */
+  weekly: Render;
 }
 
 export const adminViewsDir = path.join(viewsDir, 'admin');
@@ -28,11 +30,22 @@ export function compileAdminViews(): AdminViews {
       cache: true,
     }) as Render;
   };
-  return { dashboard: compile('dashboard'), login: compile('login'), message: compile('message') };
+  return {
+    dashboard: compile('dashboard'),
+    login: compile('login'),
+    message: compile('message'),
+    weekly: compile('weekly'),
+  };
 }
 
-/** The admin stylesheet, minified once, for the nonce'd inline `<style>`. */
-export const adminCss = readFileSync(path.join(adminViewsDir, 'admin.css'), 'utf8')
-  .replace(/\/\*[\s\S]*?\*\//g, '')
-  .replace(/\s*\n\s*/g, '')
-  .trim();
+/** A stylesheet of `views/admin/`, minified once, for the nonce'd inline `<style>`. */
+const minifiedCss = (name: string) =>
+  readFileSync(path.join(adminViewsDir, name), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s*\n\s*/g, '')
+    .trim();
+
+/** The admin stylesheet. */
+export const adminCss = minifiedCss('admin.css');
+/** The admin stylesheet and the weekly report's print rules. */
+export const reportCss = adminCss + minifiedCss('report.css');

@@ -56,7 +56,7 @@ const hexColor = z
   .string()
   .refine((c) => parseHexColor(c) !== undefined, { error: 'must be a hex colour such as "#0b5cad"' });
 
-const stepSchema = z.object({
+const stepSchema = z.strictObject({
   /** Names the locale key `steps.<id>` unless `text` is given. */
   id: slug,
   /** Show this step only on these platforms (e.g. location permission is Android-only). */
@@ -77,7 +77,7 @@ export const DEFAULT_STEPS: StepConfig[] = [
   { id: 'keepBluetooth' },
 ];
 
-const campaignSchema = z.object({
+const campaignSchema = z.strictObject({
   id: slug,
   appName: z.string().trim().min(1).max(40),
   appStoreUrl: httpsUrl,
@@ -88,7 +88,7 @@ const campaignSchema = z.object({
   qrUrl: httpUrl.optional(),
   steps: z
     .array(
-      z.object({
+      z.strictObject({
         ...stepSchema.shape,
         id: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/, 'must be a step id such as "bluetooth"'),
       }),
@@ -100,16 +100,29 @@ const campaignSchema = z.object({
    * Placeholders are the same as in `locales/en.json`.
    */
   text: z.partialRecord(locale, z.record(z.string(), z.string().min(1))).default({}),
+  /**
+   * First local day (`YYYY-MM-DD`) the campaign runs: each venue switches to it at midnight in its
+   * own time zone. Absent: from the beginning (the campaign a venue runs before any other starts).
+   */
+  start: z
+    .string({ error: 'must be a date such as "2021-04-19"' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as "2021-04-19"')
+    .refine(
+      (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+      {
+        error: 'must be a real calendar date such as "2021-04-19"',
+      },
+    )
+    .optional(),
+  /** Only the venues of these provinces run it; absent: every venue. */
+  provinces: z.array(slug).min(1).optional(),
 });
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
-const gatewaySchema = z
-  .object({ kind: z.string().min(1) })
-  .catchall(z.unknown())
-  .default({ kind: 'generic' });
+const gatewaySchema = z.looseObject({ kind: z.string().min(1) }).default({ kind: 'generic' });
 
 const brandingSchema = z
-  .object({
+  .strictObject({
     /** A file under `public/`, served by this server (never another host). */
     logo: z
       .string()
@@ -171,15 +184,14 @@ const frameAncestor = z
 
 /** Where the venue's card (`/v/<id>/card`) may be shown in an iframe. */
 const embedSchema = z
-  .object({
+  .strictObject({
     /** Pages that may frame the card; empty: the card may not be framed at all. */
     frameAncestors: z.array(frameAncestor).max(32, 'list at most 32 hosts').default([]),
   })
-  .strict()
   .default({ frameAncestors: [] });
 
 const venueSchema = z
-  .object({
+  .strictObject({
     id: slug,
     name: localizedText,
     kind: z.enum(VENUE_KINDS, { error: `must be one of ${VENUE_KINDS.join(', ')}` }),
@@ -195,7 +207,7 @@ const venueSchema = z
     gateway: gatewaySchema,
     /** Session limits, applied by gateways that take them at grant time (UniFi, Omada, openNDS L3…). */
     session: z
-      .object({
+      .strictObject({
         minutes: z
           .number()
           .int()
@@ -206,7 +218,6 @@ const venueSchema = z
         downKbps: z.number().int().min(1).optional(),
         dataMB: z.number().int().min(1).optional(),
       })
-      .strict()
       .default({}),
     /** How long a server-side grant (a controller call) may take before the traveler gets the retry page. */
     grantTimeoutMs: z.number().int().min(500).max(30_000).default(5000),
@@ -244,7 +255,7 @@ export type GatewayConfig = VenueConfig['gateway'];
  * An admin API/dashboard token: only its SHA-256 is configured (`bluezone-portal token` prints a new
  * token and its hash). Scope: everything, some provinces, or some venues.
  */
-const adminTokenSchema = z.object({
+const adminTokenSchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   sha256: z
     .string()
@@ -253,8 +264,8 @@ const adminTokenSchema = z.object({
     .union(
       [
         z.literal('all'),
-        z.object({ provinces: z.array(slug).min(1) }).strict(),
-        z.object({ venues: z.array(slug).min(1) }).strict(),
+        z.strictObject({ provinces: z.array(slug).min(1) }),
+        z.strictObject({ venues: z.array(slug).min(1) }),
       ],
       { error: 'must be "all", { provinces: [...] } or { venues: [...] }' },
     )
@@ -263,21 +274,48 @@ const adminTokenSchema = z.object({
 export type AdminTokenConfig = z.infer<typeof adminTokenSchema>;
 
 export const portalFileSchema = z
-  .object({
+  .strictObject({
     version: z.literal(1, { error: 'must be 1 (the file format version)' }).default(1),
-    campaign: campaignSchema,
+    /** One campaign (the original format), or `campaigns`: several, each with a start date. */
+    campaign: campaignSchema.optional(),
+    campaigns: z.array(campaignSchema).min(1, 'list at least one campaign').optional(),
     portal: z
-      .object({
+      .strictObject({
         /** Where a traveler is sent on when the venue is unknown and no original URL is usable. */
         defaultLandingUrl: httpUrl.optional(),
         /** Time zone of the admin statistics' days and hours. */
         reportingTimeZone: timeZone.default('Asia/Ho_Chi_Minh'),
+        /**
+         * Minutes without any impression after which a venue that usually has travelers at this hour
+         * of the week is reported silent (dashboard, API, metric bzp_venue_silent).
+         */
+        silentVenueMinutes: z
+          .number()
+          .int('must be a whole number of minutes')
+          .min(60, 'must be at least 60 (statistics are hourly)')
+          .max(1440, 'must be at most 1440 (a day)')
+          .default(120),
+        /** `GET /` redirects here instead of listing the venues (src/page/venue-list.ts). */
+        rootRedirect: httpUrl.optional(),
+        /**
+         * A directory outside the package for venue logos (`branding.logo` is looked up here
+         * first, then under public/), so an upgrade of the package does not lose them. Relative
+         * to the directory of this file.
+         */
+        logoDir: z.string().trim().min(1, 'must be a directory, e.g. /var/lib/bluezone-portal/logos').optional(),
       })
-      .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh' }),
+      .default({ reportingTimeZone: 'Asia/Ho_Chi_Minh', silentVenueMinutes: 120 }),
     venues: z.array(venueSchema).min(1, 'list at least one venue'),
-    admin: z.object({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
+    admin: z.strictObject({ tokens: z.array(adminTokenSchema).default([]) }).default({ tokens: [] }),
   })
   .superRefine((file, ctx) => {
+    if (file.campaign && file.campaigns) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['campaigns'],
+        message: 'give either one "campaign" or a list of "campaigns", not both',
+      });
+    }
     const seen = new Map<string, number>();
     file.venues.forEach((v, i) => {
       const first = seen.get(v.id);

@@ -3,7 +3,7 @@ import { isbot } from 'isbot';
 export type ExclusionReason = 'head' | 'prefetch' | 'probe' | 'bot' | 'forged' | 'expired' | 'venue_mismatch';
 
 /**
- * OS connectivity probes (gateways.md §12): Apple's CaptiveNetworkSupport, Windows NCSI, and
+ * OS connectivity probes (https://firefox-source-docs.mozilla.org/networking/captive_portals.html, https://android.googlesource.com/platform/packages/modules/NetworkStack/+/refs/heads/main/res/values/config.xml): Apple's CaptiveNetworkSupport, Windows NCSI, and
  * Android NetworkMonitor's fixed Chrome/60 X11 user agent. They never render pages, but a probe
  * that follows a redirect must never count.
  */

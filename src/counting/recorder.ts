@@ -1,6 +1,14 @@
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Batch, CounterDelta, CounterField, CounterKey, MarkedEvent, Store } from '../store/store.js';
+import type {
+  Batch,
+  CounterDelta,
+  CounterField,
+  CounterKey,
+  MarkedEvent,
+  RefusalCount,
+  Store,
+} from '../store/store.js';
 
 export interface RecorderOptions {
   /** Longest time an event waits in memory before a write is attempted. */
@@ -23,10 +31,16 @@ export const DEFAULT_RECORDER_OPTIONS: RecorderOptions = {
   maxBackoffMs: 30_000,
 };
 
-const KIND_OF: Record<MarkedEvent['kind'], string> = { impression: 'impression', click: 'click', continue: 'continue' };
+const KIND_OF: Record<MarkedEvent['kind'], string> = {
+  impression: 'impression',
+  click: 'click',
+  continue: 'continue',
+  scan: 'scan',
+  already: 'already',
+};
 
 function keyString(k: CounterKey): string {
-  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}`;
+  return `${k.hour}|${k.venue}|${k.province}|${k.kind}|${k.campaign}|${k.locale}|${k.platform}|${k.gateway}|${k.source}|${k.channel}`;
 }
 
 /**
@@ -39,6 +53,8 @@ export class Recorder {
   /** Pending deduplicated events per (day, venue, visitor, kind), oldest first. */
   private readonly marked = new Map<string, MarkedEvent[]>();
   private readonly counters = new Map<string, { key: CounterKey; delta: Partial<CounterDelta> }>();
+  /** Refused arrivals per (day, venue, gateway, reason). */
+  private readonly refusals = new Map<string, RefusalCount>();
   private buffered = 0;
   /** Events of the batch being written. */
   private inFlight = 0;
@@ -109,6 +125,19 @@ export class Recorder {
     this.kick();
   }
 
+  /** One refused arrival (no visitor: it is not deduplicated). */
+  recordRefusal(refusal: Omit<RefusalCount, 'count'>, n = 1): void {
+    const id = `${refusal.day}|${refusal.venue}|${refusal.gateway}|${refusal.reason}`;
+    const entry = this.refusals.get(id);
+    if (entry) {
+      entry.count += n;
+      return;
+    }
+    if (!this.admit()) return;
+    this.refusals.set(id, { ...refusal, count: n });
+    this.kick();
+  }
+
   private kick(): void {
     if (this.buffered >= this.options.batchSize && !this.flushing) void this.flush();
   }
@@ -123,8 +152,10 @@ export class Recorder {
     }
     const counters = [...this.counters.values()];
     this.counters.clear();
-    this.buffered -= marked.length + counters.length;
-    return { marked, counters };
+    const refusals = [...this.refusals.values()];
+    this.refusals.clear();
+    this.buffered -= marked.length + counters.length + refusals.length;
+    return { marked, counters, refusals };
   }
 
   /** Puts a failed batch back, ahead of anything that arrived meanwhile. */
@@ -146,6 +177,15 @@ export class Recorder {
         this.buffered++;
       }
     }
+    for (const refusal of batch.refusals ?? []) {
+      const id = `${refusal.day}|${refusal.venue}|${refusal.gateway}|${refusal.reason}`;
+      const entry = this.refusals.get(id);
+      if (entry) entry.count += refusal.count;
+      else {
+        this.refusals.set(id, { ...refusal });
+        this.buffered++;
+      }
+    }
     this.buffered += batch.marked.length;
   }
 
@@ -155,7 +195,8 @@ export class Recorder {
     if (this.buffered === 0) return Promise.resolve();
     if (!force && Date.now() < this.nextAttemptAt) return Promise.resolve();
     const batch = this.takeBatch();
-    this.inFlight = batch.marked.length + batch.counters.length;
+    const refused = batch.refusals?.length ?? 0;
+    this.inFlight = batch.marked.length + batch.counters.length + refused;
     const end = this.metrics.flushDuration.startTimer();
     this.flushing = this.store
       .applyBatch(batch, this.options.dedupeWindowMs)
@@ -166,6 +207,7 @@ export class Recorder {
         if (result.deduplicated > 0) this.metrics.eventsDeduplicated.inc({ kind: 'store' }, result.deduplicated);
         this.metrics.eventsCounted.inc({ kind: 'marked' }, result.counted);
         if (batch.counters.length > 0) this.metrics.eventsCounted.inc({ kind: 'counter' }, batch.counters.length);
+        if (refused > 0) this.metrics.eventsCounted.inc({ kind: 'refusal' }, refused);
       })
       .catch((err: unknown) => {
         end();

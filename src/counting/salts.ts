@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { addDays } from './clock.js';
 
 /**
- * Keeps the daily salts of unique counting (Plausible's model, peers.md §4): 32 random bytes per
+ * Keeps the daily salts of unique counting (Plausible's model, https://plausible.io/data-policy): 32 random bytes per
  * local day, stored so that every instance of a fleet hashes alike, never logged, deleted 48 hours
  * after the day (by the maintenance task). `saltFor` is synchronous because pages are rendered
  * synchronously: today's and tomorrow's salts are fetched ahead of time.

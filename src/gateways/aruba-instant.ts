@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, isPrivateIPv4, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import {
+  allowedGatewayUrl,
+  hostFix,
+  isPrivateIPv4,
+  normalizeIp,
+  normalizeMac,
+  safeOriginalUrl,
+} from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
 const hostEntry = z
@@ -8,7 +15,7 @@ const hostEntry = z
   .regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/, 'write a host name or IP, optionally with :port')
   .transform((h) => h.toLowerCase());
 
-/** The IAP's default captive portal domain, which resolves to the IAP itself (gateways.md §10). */
+/** The IAP's default captive portal domain, which resolves to the IAP itself (Dell Networking W-Series Instant 6.4.3.1-4.2.0.0 User Guide, Table 28 "External Captive Portal Redirect Parameters"). */
 export const ARUBA_SECURELOGIN = 'securelogin.arubanetworks.com';
 
 const settingsSchema = z
@@ -17,7 +24,7 @@ const settingsSchema = z
     /**
      * `authText`: the IAP lets the client through when the page it loads contains the configured
      * "Authentication Text". `radius`: the browser posts a shared guest account to the IAP, which
-     * checks it against RADIUS (gateways.md §10, both [3p]).
+     * checks it against RADIUS (third-party code; the IAP manual names the modes).
      */
     mode: z.enum(['authText', 'radius']).default('authText'),
     /** Must equal the IAP's "Authentication text" setting (mode `authText`). */
@@ -45,10 +52,6 @@ const settingsSchema = z
   });
 export type ArubaInstantSettings = z.infer<typeof settingsSchema>;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
 /** `https://<switchip><loginPath>` when `switchip` is a bare host the venue allows. */
 function loginUrl(switchip: string | undefined, settings: ArubaInstantSettings): URL | undefined {
   if (!switchip || !/^[A-Za-z0-9.-]{1,253}$/.test(switchip)) return undefined;
@@ -59,7 +62,7 @@ function loginUrl(switchip: string | undefined, settings: ArubaInstantSettings):
 }
 
 /**
- * Aruba Instant (IAP) external captive portal (gateways.md §10). The IAP redirects with `cmd=login`,
+ * Aruba Instant (IAP) external captive portal (Dell Networking W-Series Instant 6.4.3.1-4.2.0.0 User Guide, Table 28 "External Captive Portal Redirect Parameters"). The IAP redirects with `cmd=login`,
  * `mac`, `essid`, `ip`, `apname`, `apmac`, `vcname`, `switchip` and `url`. Click-through grants
  * are client-side: a page carrying the authentication text, or a POST of a shared guest account to
  * `https://<switchip>/cgi-bin/login`. Aruba Instant On uses other parameters and is not covered.
@@ -76,8 +79,12 @@ export const arubaInstantGateway: Gateway<ArubaInstantSettings> = {
       originalUrl: safeOriginalUrl(query.url),
     };
     if (settings.mode === 'authText') return { ok: true, client, state: {} };
+    if (!query.switchip)
+      return refuse('missing', 'the redirect has no switchip: check the external captive portal profile');
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(query.switchip))
+      return refuse('malformed', 'switchip is not a host name or IPv4 address');
     const login = loginUrl(query.switchip, settings);
-    if (!login) return invalid('switchip is missing or not a host the venue allows');
+    if (!login) return refuse('host', hostFix('switchip', settings.allowedHosts));
     return { ok: true, client, state: { login: login.href } };
   },
   grant({ settings, state, landing }) {

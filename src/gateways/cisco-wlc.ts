@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { allowedGatewayUrl, gatewayUrlOrRefusal, normalizeMac, safeOriginalUrl } from './client-params.js';
 import { GrantError, type Arrival, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
@@ -12,7 +12,7 @@ const hostEntry = z
 const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a field name such as "switch_url"');
 
 /**
- * The WLC's virtual interface addresses seen in third-party portals (gateways.md §7): the
+ * The WLC's virtual interface addresses seen in third-party portals (third-party: https://github.com/stuartst/cisco-wlc-captive-portal): the
  * `switch_url` host when the venue lists no `allowedHosts`, besides private IPv4 addresses.
  */
 export const CISCO_VIRTUAL_INTERFACES = ['1.1.1.1', '192.0.2.1'] as const;
@@ -40,14 +40,13 @@ const settingsSchema = z
   .strict();
 export type CiscoWlcSettings = z.infer<typeof settingsSchema>;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
-/** `switch_url` when it is on an allowed host (see `allowedHosts`). */
-function switchUrl(value: string | undefined, allowedHosts: readonly string[]): URL | undefined {
-  if (allowedHosts.length > 0) return allowedGatewayUrl(value, allowedHosts);
-  return allowedGatewayUrl(value, []) ?? allowedGatewayUrl(value, CISCO_VIRTUAL_INTERFACES);
+/** `switch_url` when it is on an allowed host (see `allowedHosts`), else why not. */
+function switchUrl(value: string | undefined, allowedHosts: readonly string[]) {
+  if (allowedHosts.length === 0) {
+    const virtual = allowedGatewayUrl(value, CISCO_VIRTUAL_INTERFACES);
+    if (virtual) return virtual;
+  }
+  return gatewayUrlOrRefusal(value, allowedHosts, 'switch_url');
 }
 
 /**
@@ -63,7 +62,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * Cisco AireOS WLC external web authentication / web passthrough (gateways.md §7, all [3p]).
+ * Cisco AireOS WLC external web authentication / web passthrough (third-party: https://github.com/stuartst/cisco-wlc-captive-portal).
  * The WLC redirects to the portal with `switch_url`, `ap_mac`, `client_mac`, `wlan`, `redirect`
  * (and `statusCode` when something went wrong); the grant is the client browser POSTing to
  * `switch_url` with `buttonClicked=4` (mandatory, else the WLC bounces it), `redirect_url`,
@@ -82,7 +81,7 @@ export const ciscoWlcGateway: Gateway<CiscoWlcSettings> = {
     // statusCode 1 = "already logged in": nothing to post, the grant just goes on (3p).
     if (query[settings.statusCodeParam] === '1') return { ok: true, client, state: { loggedIn: '1' } };
     const target = switchUrl(query[settings.switchUrlParam], settings.allowedHosts);
-    if (!target) return invalid('switch_url is missing or not on a host the venue allows');
+    if (!(target instanceof URL)) return { ok: false, ...target };
     target.hash = '';
     return { ok: true, client, state: { switchUrl: target.href } };
   },

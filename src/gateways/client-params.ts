@@ -2,6 +2,7 @@
  * Small helpers shared by gateway adapters for reading what a gateway puts in its redirect.
  */
 import { isSafeHttpUrl } from '../page/safe-url.js';
+import type { Refusal } from './gateway.js';
 
 /** `AA-BB-CC-DD-EE-FF`, `aabb.ccdd.eeff`, `aabbccddeeff` → `aa:bb:cc:dd:ee:ff`; anything else → undefined. */
 export function normalizeMac(value: string | undefined): string | undefined {
@@ -64,4 +65,41 @@ export function allowedGatewayUrl(value: string | undefined, allowedHosts: reado
   if (allowedHosts.length > 0)
     return allowedHosts.includes(hostPort) || allowedHosts.includes(url.hostname) ? url : undefined;
   return isPrivateIPv4(url.hostname) ? url : undefined;
+}
+
+/** Whether the value parses as an http(s) URL without credentials, wherever its host is. */
+function isHttpUrlText(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (value.length > 2048 || /[\u0000-\u0020\\]/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `allowedGatewayUrl`, or why not: `missing` when the parameter is absent, `malformed` when it is
+ * not an http(s) URL, `host` when its host is not one the venue allows. `param` names the
+ * parameter in the operator's fix (never its value: the refusal is logged).
+ */
+export function gatewayUrlOrRefusal(
+  value: string | undefined,
+  allowedHosts: readonly string[],
+  param: string,
+): URL | Refusal {
+  if (value === undefined || value === '')
+    return { reason: 'missing', fix: `the redirect has no ${param}: check the gateway's redirect to /v/<venue>` };
+  const url = allowedGatewayUrl(value, allowedHosts);
+  if (url) return url;
+  if (!isHttpUrlText(value)) return { reason: 'malformed', fix: `${param} is not an http(s) URL` };
+  return { reason: 'host', fix: hostFix(param, allowedHosts) };
+}
+
+/** The operator's fix for a grant target on a host the venue does not allow. */
+export function hostFix(param: string, allowedHosts: readonly string[]): string {
+  return allowedHosts.length > 0
+    ? `${param} points at a host missing from the venue's gateway.allowedHosts: add the gateway's address (host or host:port) there`
+    : `${param} points at a host that is not a private IPv4 address: list the gateway's address in the venue's gateway.allowedHosts`;
 }

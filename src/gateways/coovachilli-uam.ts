@@ -1,6 +1,6 @@
 /**
  * CoovaChilli UAM formulas, from coova-chilli `src/redir.c` (`redir_urlencode`,
- * `bstring_buildurl`, `redir_md_param`) and `doc/hotspotlogin.cgi` (CHAP). See gateways.md §3.
+ * `bstring_buildurl`, `redir_md_param`) and `doc/hotspotlogin.cgi` (CHAP). Source: https://github.com/coova/coova-chilli/blob/master/src/redir.c.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { QueryParams } from './gateway.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { allowedGatewayUrl, hostFix, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
 import { chilliChapResponse, verifyChilliMd } from './coovachilli-uam.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import { GrantError, refuse, type Arrival, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as the grant URL's host must match it (see `allowedGatewayUrl`). */
 const hostPort = z
@@ -11,8 +11,20 @@ const hostPort = z
 const settingsSchema = z
   .object({
     kind: z.literal('coovachilli'),
-    /** Chilli's `uamsecret`. When set, every redirect must carry a valid `md`. */
-    uamsecret: z.string().min(1).max(256).optional(),
+    /**
+     * Chilli's `uamsecret`, required: it signs each redirect (`md`) and keys the CHAP challenge.
+     * Without it a traveler could choose the challenge and test guesses of the shared password
+     * against the response the portal hands the browser.
+     */
+    uamsecret: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is missing: set `uamsecret` in chilli.conf and copy it here (with uamserverUrl); without it a traveler could choose the CHAP challenge and test guesses of the shared password'
+            : 'must be text',
+      })
+      .min(1)
+      .max(256),
     /**
      * Chilli's `uamserver`, character for character (e.g. `http://portal.example/v/ga-ha-noi`):
      * `md` is computed over that text, not over the URL this server happens to be reached at.
@@ -27,14 +39,14 @@ const settingsSchema = z
       .optional(),
     /** The shared click-through guest account (RADIUS or Chilli `localusers`). */
     username: z.string().min(1).max(253),
-    /** Its password; only its CHAP hash ever leaves this server. */
+    /** Its password; only its CHAP hash (keyed by the uamsecret) ever leaves this server. */
     password: z.string().min(1).max(253),
     /** Gateway hosts grants may go to; empty = any private IPv4 address (where Chilli lives). */
     allowedHosts: z.array(hostPort).max(100).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.uamsecret !== undefined && s.uamserverUrl === undefined)
+    if (s.uamserverUrl === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['uamserverUrl'],
@@ -44,13 +56,18 @@ const settingsSchema = z
 export type CoovachilliSettings = z.infer<typeof settingsSchema>;
 
 const RESULTS = ['notyet', 'already', 'success', 'failed', 'logoff'] as const;
-const invalid = (detail: string): Arrival => ({ ok: false, reason: 'invalid', detail });
 
 function readArrival(query: Readonly<Record<string, string>>, settings: CoovachilliSettings): Arrival {
   const res = query.res as (typeof RESULTS)[number] | undefined;
-  if (res === undefined || !RESULTS.includes(res)) return invalid('res is missing or unknown');
-  if (settings.uamsecret !== undefined && !verifyChilliMd(query, settings.uamserverUrl!, settings.uamsecret))
-    return { ok: false, reason: 'tampered', detail: 'md does not match the uamsecret' };
+  if (res === undefined) return refuse('missing', 'the redirect has no res: is uamserver pointed at /v/<venue>?');
+  if (!RESULTS.includes(res)) return refuse('malformed', 'res is not one of notyet, already, success, failed, logoff');
+  if (query.md === undefined)
+    return refuse('missing', "the redirect has no md: set the same uamsecret in chilli.conf as in the venue's gateway");
+  if (!verifyChilliMd(query, settings.uamserverUrl!, settings.uamsecret))
+    return refuse(
+      'signature',
+      "md does not check out: the venue's uamsecret or uamserverUrl differs from chilli.conf (copy both character for character)",
+    );
   const client = {
     clientMac: normalizeMac(query.mac),
     clientIp: normalizeIp(query.ip),
@@ -61,19 +78,22 @@ function readArrival(query: Readonly<Record<string, string>>, settings: Coovachi
   if (res === 'already' || res === 'success' || (res === 'logoff' && query.challenge === undefined))
     return { ok: true, client, state: { m: 'landing' } };
   // `notyet`, `failed` (the page shows again and the tap retries) and `logoff`: log on.
+  if (!query.uamip || !query.uamport) return refuse('missing', 'the redirect has no uamip or uamport');
   const uamip = normalizeIp(query.uamip);
   const port = Number(query.uamport);
-  if (!uamip?.includes('.') || !/^\d{1,5}$/.test(query.uamport ?? '') || port < 1 || port > 65535)
-    return invalid('uamip or uamport is missing');
+  if (!uamip?.includes('.') || !/^\d{1,5}$/.test(query.uamport) || port < 1 || port > 65535)
+    return refuse('malformed', 'uamip is not an IPv4 address or uamport is not a port number');
   const logon = allowedGatewayUrl(`http://${uamip}:${port}/logon`, settings.allowedHosts);
-  if (!logon) return invalid('uamip is not an allowed gateway');
+  if (!logon) return refuse('host', hostFix('uamip', settings.allowedHosts));
   // 16 random bytes in hex (`redir_challenge()`); Chilli's `nochallenge` mode is not supported.
-  if (!query.challenge || !/^[0-9a-fA-F]{32}$/.test(query.challenge)) return invalid('challenge is missing');
+  if (!query.challenge)
+    return refuse('missing', "the redirect has no challenge: Chilli's nochallenge mode is not supported");
+  if (!/^[0-9a-fA-F]{32}$/.test(query.challenge)) return refuse('malformed', 'challenge is not 32 hex digits');
   return { ok: true, client, state: { m: 'logon', a: logon.href, c: query.challenge.toLowerCase() } };
 }
 
 /**
- * CoovaChilli UAM (gateways.md §3): Chilli redirects new clients to its `uamserver` (this
+ * CoovaChilli UAM (https://github.com/coova/coova-chilli/blob/master/src/redir.c): Chilli redirects new clients to its `uamserver` (this
  * portal's `/v/<venue>`) with `res`, `uamip`, `uamport`, `challenge`, `mac`, `ip`, `userurl`… and,
  * with a `uamsecret`, `md`. The grant is the traveler's browser calling
  * `http://<uamip>:<uamport>/logon?username=…&response=<CHAP>&userurl=<landing>` with a shared
@@ -84,11 +104,13 @@ export const coovachilliGateway: Gateway<CoovachilliSettings> = {
   displayName: 'CoovaChilli (UAM)',
   settingsSchema,
   serverSide: false,
+  // With a uamsecret every arrival carries an `md` over its parameters, the MAC among them.
+  signsClient: (settings) => settings.uamsecret !== undefined,
   parseArrival(query, settings) {
     try {
       return readArrival(query, settings);
     } catch {
-      return invalid('unreadable arrival');
+      return refuse('malformed', 'the redirect could not be read');
     }
   },
   grant({ settings, state, landing }) {

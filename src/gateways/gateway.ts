@@ -22,14 +22,37 @@ export interface ClientContext {
 /** What a gateway needs at grant time, carried from the page to the grant inside a signed, expiring token. */
 export type GrantState = Readonly<Record<string, string>>;
 
+/**
+ * Why a gateway refused an arrival, a closed set (the metric label and the dashboard's grouping):
+ * - `signature`: the integrity check failed (openNDS `fas` that does not decrypt with the faskey,
+ *   CoovaChilli `md`, a hash or HMAC that does not check out);
+ * - `expired`: the arrival carries a time stamp that is too old;
+ * - `host`: the grant target is on a host outside the venue's `allowedHosts`;
+ * - `missing`: a parameter the gateway always sends is absent;
+ * - `malformed`: a parameter is there but not in the gateway's format.
+ */
+export const REFUSAL_REASONS = ['signature', 'expired', 'host', 'missing', 'malformed'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/**
+ * A refused arrival. `fix` tells the operator, in words, what to check ("the faskey differs from
+ * the router's option faskey"); it is written by the adapter and never quotes the request, so it
+ * carries no client identity and may be logged as is.
+ */
+export interface Refusal {
+  reason: RefusalReason;
+  fix: string;
+}
+
 export type Arrival =
   | { ok: true; client: ClientContext; state: GrantState }
-  /**
-   * The redirect is unusable: `tampered` when its integrity check failed (a wrong `md`, an
-   * undecryptable `fas`), `invalid` when a required parameter is missing or points at a host the
-   * venue does not allow. The traveler gets a page that says so and still offers a way on.
-   */
-  | { ok: false; reason: 'tampered' | 'invalid'; detail: string };
+  /** The redirect is unusable; the traveler gets a page that says so and still offers a way on. */
+  | ({ ok: false } & Refusal);
+
+/** A refused arrival (`reason`, and `fix` for the operator). */
+export function refuse(reason: RefusalReason, fix: string): Arrival {
+  return { ok: false, reason, fix };
+}
 
 /**
  * How a link or form on a page is rendered: a link (GET) or a form (POST) with hidden fields.
@@ -145,6 +168,12 @@ export interface Gateway<S = unknown> {
    * have one; the grant step (src/grant/grant.ts) never reads gateway settings itself.
    */
   controllerClient?(settings: S, timeoutMs: number): GrantHttp;
+  /**
+   * True when this venue's arrivals are integrity-checked so that the client cannot choose the
+   * client MAC they report (a signature or encryption with a key the client does not have).
+   * Absent: never. Unique counting trusts the MAC only then (src/counting/identity.ts).
+   */
+  readonly signsClient?: (settings: S) => boolean;
   /** Extra arrival paths, when the gateway cannot be pointed at `/v/<venue>`. */
   readonly arrivalRoutes?: readonly ArrivalRoute[];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Gateway } from './gateway.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** A host name (lower case), optionally `:port`, or a `.suffix` that matches any name below it. */
 const HOST_ENTRY = /^(\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
@@ -22,7 +22,7 @@ const settingsSchema = z
       )
       .min(1)
       .default(['.network-auth.com']),
-    /** Unit of the `duration` grant parameter; Meraki's docs do not say (gateways.md §6). */
+    /** Unit of the `duration` grant parameter; Meraki's docs do not say (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/). */
     durationUnit: z.enum(['seconds', 'minutes']).default('seconds'),
     /** Only for a lab peer: allow an http:// base_grant_url. Meraki's own grant URL is https. */
     requireHttps: z.boolean().default(true),
@@ -66,8 +66,29 @@ export function merakiGrantUrl(value: string | undefined, settings: MerakiSettin
   return allowed ? url : undefined;
 }
 
+/** Why `merakiGrantUrl` refused a present `base_grant_url`: a host outside the list, or a URL it does not take. */
+function merakiRefusal(value: string, settings: MerakiSettings) {
+  if (wouldPassAnyHost(value, settings))
+    return refuse(
+      'host',
+      "base_grant_url points at a host missing from the venue's gateway.grantHostSuffixes: Meraki's own is .network-auth.com",
+    );
+  return refuse('malformed', `base_grant_url is not a plain ${settings.requireHttps ? 'https' : 'http(s)'} URL`);
+}
+
+/** `merakiGrantUrl` with the host check left out. */
+function wouldPassAnyHost(value: string, settings: MerakiSettings): boolean {
+  try {
+    const url = new URL(value);
+    const hostPort = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+    return merakiGrantUrl(value, { ...settings, grantHostSuffixes: [hostPort] }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Cisco Meraki click-through splash with a custom-hosted page (gateways.md §6; Meraki
+ * Cisco Meraki click-through splash with a custom-hosted page (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/; Meraki
  * "Click-through API" and "Configuring a Custom-Hosted Splash Page"). The redirect carries
  * `base_grant_url`, `user_continue_url`, `node_id`, `node_mac`, `gateway_id`, `client_ip` and
  * `client_mac`; nothing is signed, so the only protection is that `base_grant_url` must be on
@@ -80,9 +101,10 @@ export const merakiGateway: Gateway<MerakiSettings> = {
   settingsSchema,
   serverSide: false,
   parseArrival(query, settings) {
+    if (!query.base_grant_url)
+      return refuse('missing', 'the redirect has no base_grant_url: is the splash page set to click-through?');
     const grantUrl = merakiGrantUrl(query.base_grant_url, settings);
-    if (!grantUrl)
-      return { ok: false, reason: 'invalid', detail: 'base_grant_url is missing or not on an allowed Meraki host' };
+    if (!grantUrl) return merakiRefusal(query.base_grant_url, settings);
     return {
       ok: true,
       client: {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * MikroTik prints `$(chap-id)` and `$(chap-challenge)` as JavaScript string literals whose bytes are
  * octal escapes (`\357\021…`), meant to be pasted into `hexMD5('$(chap-id)' + password + …)` in the
- * router's own login.html (MikroTik manual "Hotspot customisation", HTTP-CHAP; gateways.md §4).
+ * router's own login.html (MikroTik manual "Hotspot customisation", HTTP-CHAP; https://help.mikrotik.com/docs/x/AQAyBQ).
  * This decodes such a string into its bytes: `\ooo` (1–3 octal digits, ≤ 255), `\\`, `\'`, `\"`
  * and printable ASCII. Anything else (or more than `maxBytes` bytes) → undefined. Never throws.
  */
@@ -39,7 +39,7 @@ export function decodeMikrotikEscapes(value: string, maxBytes = 64): Buffer | un
 /**
  * HTTP-CHAP response: `md5_hex(chap-id ‖ password ‖ chap-challenge)` — the manual: "MD5-hashing
  * the concatenation of … chap-id, the password of the user, and chap-challenge (in the given
- * order)" (gateways.md §4 (3)). The password is taken as ASCII (the settings schema enforces it).
+ * order)" (MikroTik manual, HTTP-CHAP: https://help.mikrotik.com/docs/x/AQAyBQ). The password is taken as ASCII (the settings schema enforces it).
  */
 export function mikrotikChapPassword(chapId: Buffer, password: string, chapChallenge: Buffer): string {
   return createHash('md5').update(chapId).update(Buffer.from(password, 'latin1')).update(chapChallenge).digest('hex');

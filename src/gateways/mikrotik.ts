@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import { gatewayUrlOrRefusal, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 import { decodeMikrotikEscapes, mikrotikChapPassword } from './mikrotik-chap.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
@@ -23,7 +23,7 @@ const settingsSchema = z
     mode: z.enum(['trial', 'user']).default('trial'),
     /** The one-click user (mode `user`). */
     username: ascii.min(1).max(64).optional(),
-    /** Its password (mode `user`); sent as HTTP-CHAP when the router gives a chap-id. */
+    /** Its password (mode `user`); only its HTTP-CHAP hash ever leaves this server (login-by http-chap). */
     password: ascii.max(64).optional(),
     /** Hosts `$(link-login-only)` may point at; empty = any private IPv4 address (where routers live). */
     allowedHosts: z.array(hostEntry).default([]),
@@ -40,12 +40,8 @@ const settingsSchema = z
   });
 export type MikrotikSettings = z.infer<typeof settingsSchema>;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
 /**
- * MikroTik RouterOS HotSpot with an external splash page (gateways.md §4): the router's own
+ * MikroTik RouterOS HotSpot with an external splash page (https://help.mikrotik.com/docs/x/AQAyBQ): the router's own
  * `login.html` is replaced by examples/mikrotik/login.html, which hands `$(mac)`, `$(ip)`,
  * `$(link-login-only)`, `$(link-orig)`, `$(chap-id)`, `$(chap-challenge)`… over to this portal.
  * The grant is client-side: the browser logs in at `$(link-login-only)` as the trial user
@@ -57,20 +53,28 @@ export const mikrotikGateway: Gateway<MikrotikSettings> = {
   settingsSchema,
   serverSide: false,
   parseArrival(query, settings) {
-    const login = allowedGatewayUrl(query['link-login-only'], settings.allowedHosts);
-    if (!login) return invalid('link-login-only is missing or not on a host the venue allows');
+    const login = gatewayUrlOrRefusal(query['link-login-only'], settings.allowedHosts, 'link-login-only');
+    if (!(login instanceof URL)) return { ok: false, ...login };
     login.hash = '';
     const mac = normalizeMac(query.mac);
     const state: Record<string, string> = { login: login.href };
     if (settings.mode === 'trial') {
       // The trial user is `T-` + the MAC as RouterOS prints it (upper-case, colons).
-      if (!mac) return invalid('trial login needs the client MAC ($(mac))');
+      if (!query.mac) return refuse('missing', 'trial login needs the client MAC: keep $(mac) in login.html');
+      if (!mac) return refuse('malformed', 'mac is not a MAC address');
       state.mac = mac.toUpperCase();
-    } else if (query['chap-id'] || query['chap-challenge']) {
+    } else {
+      // Without a chap-id the form would carry the shared password itself: never send it.
+      if (!query['chap-id'] || !query['chap-challenge'])
+        return refuse(
+          'missing',
+          "mode user needs HTTP-CHAP: add http-chap to the HotSpot server profile's login-by and keep $(chap-id) and $(chap-challenge) in login.html",
+        );
       // chap-id is one byte and chap-challenge 16 bytes on RouterOS; allow some slack, no more.
-      const chapId = decodeMikrotikEscapes(query['chap-id'] ?? '', 16);
-      const chapChallenge = decodeMikrotikEscapes(query['chap-challenge'] ?? '', 64);
-      if (!chapId || !chapChallenge) return invalid('chap-id/chap-challenge are not MikroTik octal-escaped strings');
+      const chapId = decodeMikrotikEscapes(query['chap-id'], 16);
+      const chapChallenge = decodeMikrotikEscapes(query['chap-challenge'], 64);
+      if (!chapId || !chapChallenge)
+        return refuse('malformed', 'chap-id/chap-challenge are not MikroTik octal-escaped strings');
       state.chapId = chapId.toString('hex');
       state.chapChallenge = chapChallenge.toString('hex');
     }
@@ -90,13 +94,16 @@ export const mikrotikGateway: Gateway<MikrotikSettings> = {
       login.searchParams.set('username', `T-${state.mac}`);
       return Promise.resolve({ kind: 'redirect', url: login.href });
     }
+    // HTTP-CHAP only: the shared password itself never goes to a browser (the arrival is refused
+    // when the router offers no chap-id).
+    if (state.chapId === undefined || state.chapChallenge === undefined)
+      return Promise.reject(new GrantError('rejected', 'grant state has no chap-id for the one-click user'));
     const username = settings.username ?? '';
-    const plain = settings.password ?? '';
-    // HTTP-CHAP when the router printed a chap-id (login-by http-chap); else http-pap (use https login).
-    const password =
-      state.chapId !== undefined && state.chapChallenge !== undefined
-        ? mikrotikChapPassword(Buffer.from(state.chapId, 'hex'), plain, Buffer.from(state.chapChallenge, 'hex'))
-        : plain;
+    const password = mikrotikChapPassword(
+      Buffer.from(state.chapId, 'hex'),
+      settings.password ?? '',
+      Buffer.from(state.chapChallenge, 'hex'),
+    );
     return Promise.resolve({
       kind: 'form',
       form: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Gateway } from './gateway.js';
+import { allowedGatewayUrl, gatewayUrlOrRefusal, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as the grant URL's host must match it (see `allowedGatewayUrl`). */
 const hostPort = z
@@ -36,7 +36,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * Nodogsplash 5.x (gateways.md §2). Version 5 removed FAS, so the splash page NDS serves itself
+ * Nodogsplash 5.x (https://github.com/nodogsplash/nodogsplash/blob/master/resources/splash.html). Version 5 removed FAS, so the splash page NDS serves itself
  * (`examples/nodogsplash/splash.html`) sends the traveler here with `tok`, `redir`, `authaction`,
  * `mac`, `ip` and `gatewayname`. The token is exposed like openNDS level 0: nothing to verify.
  * The grant is the browser calling `<authaction>?tok=…&redir=<landing>`, as NDS's own splash form
@@ -49,11 +49,11 @@ export const nodogsplashGateway: Gateway<NodogsplashSettings> = {
   serverSide: false,
   parseArrival(query, settings) {
     try {
-      const action = allowedGatewayUrl(query.authaction, settings.allowedHosts);
-      if (!action) return { ok: false, reason: 'invalid', detail: 'authaction is missing or not an allowed gateway' };
+      const action = gatewayUrlOrRefusal(query.authaction, settings.allowedHosts, 'authaction');
+      if (!(action instanceof URL)) return { ok: false, ...action };
       // NDS tokens are `%04hx%04hx` (8 hex digits, `src/client_list.c`); a little room for forks.
-      if (!query.tok || !/^[0-9a-fA-F]{8,64}$/.test(query.tok))
-        return { ok: false, reason: 'invalid', detail: 'tok is missing or not an NDS token' };
+      if (!query.tok) return refuse('missing', 'the redirect has no tok: use examples/nodogsplash/splash.html');
+      if (!/^[0-9a-fA-F]{8,64}$/.test(query.tok)) return refuse('malformed', 'tok is not an NDS token (hex digits)');
       return {
         ok: true,
         client: {
@@ -64,7 +64,7 @@ export const nodogsplashGateway: Gateway<NodogsplashSettings> = {
         state: { a: `${action.origin}${action.pathname}`, t: query.tok },
       };
     } catch {
-      return { ok: false, reason: 'invalid', detail: 'unreadable arrival' };
+      return refuse('malformed', 'the redirect could not be read');
     }
   },
   grant({ settings, state, landing }) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Gateway, type GrantHttp, type GrantState } from './gateway.js';
+import { GrantError, refuse, type Arrival, type Gateway, type GrantHttp, type GrantState } from './gateway.js';
 import { createGrantHttp } from './http-client.js';
 
 /** Guest minutes when the venue sets no `session.minutes`: 8 hours (docs/gateways/omada.md). */
@@ -29,8 +29,12 @@ const settingsSchema = z
     operatorPassword: z.string().min(1),
     /** Controllers ship self-signed certificates: accept them unless you installed a trusted one. */
     insecureTls: z.boolean().default(true),
-    /** Unit of the `time` field; disputed (gateways.md §9): the FAQ says µs, working code uses ms. */
-    timeUnit: z.enum(['milliseconds', 'microseconds']).default('milliseconds'),
+    /**
+     * Unit of the `time` field. TP-Link FAQ 3231 documents microseconds, the default; some
+     * third-party code sends milliseconds, which a controller reading µs would turn into about 29
+     * seconds of access, so the default errs long (docs/gateways/omada.md).
+     */
+    timeUnit: z.enum(['milliseconds', 'microseconds']).default('microseconds'),
     /** Whether `time` is a duration (added to now by the controller) or an absolute expiry since the epoch. */
     timeMode: z.enum(['duration', 'absolute']).default('duration'),
   })
@@ -59,25 +63,33 @@ function integer(value: string | undefined, max: number): string | undefined {
 /**
  * What the grant needs, from the arrival. EAP (access point):
  * `clientMac, apMac, ssidName, t, radioId, site, redirectUrl`; gateway:
- * `clientMac, gatewayMac, vid, t, site, redirectUrl` (TP-Link FAQ 3231, gateways.md §9). MACs are
+ * `clientMac, gatewayMac, vid, t, site, redirectUrl` (TP-Link FAQ 3231, https://www.tp-link.com/us/support/faq/3231/). MACs are
  * kept as the controller wrote them (`AA-BB-CC-DD-EE-FF`) and sent back unchanged.
  */
-function grantState(query: Readonly<Record<string, string>>): GrantState | undefined {
-  const clientMac = query.clientMac;
+function grantState(query: Readonly<Record<string, string>>): { ok: true; state: GrantState } | Arrival {
+  const absent = ['clientMac', 'site'].filter((name) => !query[name]);
+  if (!query.apMac && !query.gatewayMac) absent.push('apMac or gatewayMac');
+  else if (query.apMac) absent.push(...['ssidName', 'radioId'].filter((name) => !query[name]));
+  else if (!query.vid) absent.push('vid');
+  if (absent.length > 0)
+    return refuse('missing', `the redirect has no ${absent.join(', ')}: is the portal set to External Portal Server?`);
+  const clientMac = query.clientMac!;
   const site = text(query.site, 128);
-  if (!normalizeMac(clientMac) || !site) return undefined;
+  if (!normalizeMac(clientMac) || !site)
+    return refuse('malformed', 'clientMac is not a MAC address or site is unreadable');
   const apMac = query.apMac;
-  if (normalizeMac(apMac)) {
+  if (apMac) {
     const ssidName = text(query.ssidName, 64);
     const radioId = integer(query.radioId, 15); // 0 = 2.4 GHz, 1 = 5 GHz (6 GHz radios are higher)
-    if (ssidName === undefined || radioId === undefined) return undefined;
-    return { clientMac: clientMac!, apMac: apMac!, ssidName, radioId, site };
+    if (!normalizeMac(apMac) || ssidName === undefined || radioId === undefined)
+      return refuse('malformed', 'apMac, ssidName or radioId is not in the controller format');
+    return { ok: true, state: { clientMac, apMac, ssidName, radioId, site } };
   }
-  const gatewayMac = query.gatewayMac;
+  const gatewayMac = query.gatewayMac!;
   const vid = integer(query.vid, 4094);
-  if (normalizeMac(gatewayMac) && vid !== undefined)
-    return { clientMac: clientMac!, gatewayMac: gatewayMac!, vid, site };
-  return undefined;
+  if (!normalizeMac(gatewayMac) || vid === undefined)
+    return refuse('malformed', 'gatewayMac or vid is not in the controller format');
+  return { ok: true, state: { clientMac, gatewayMac, vid, site } };
 }
 
 /**
@@ -105,7 +117,7 @@ function omadaResult(res: Response, what: string): Record<string, unknown> {
 }
 
 /**
- * TP-Link Omada external portal server, controller 5.0.15 or later (gateways.md §9; TP-Link FAQ
+ * TP-Link Omada external portal server, controller 5.0.15 or later (https://www.tp-link.com/us/support/faq/3231/; TP-Link FAQ
  * 3231 "API and Code Sample for External Portal Server"). Server-side grant: a hotspot-operator
  * login returns a token (the `Csrf-Token` header) and a session cookie (`TPEAP_SESSIONID`, or
  * `TPOMADA_SESSIONID` from 5.11), then `extPortal/auth` with `authType: 4` authorizes the client.
@@ -117,13 +129,9 @@ export const omadaGateway: Gateway<OmadaSettings> = {
   serverSide: true,
   controllerClient: (settings, timeoutMs) => createGrantHttp({ timeoutMs, insecureTls: settings.insecureTls }),
   parseArrival(query) {
-    const state = grantState(query);
-    if (!state)
-      return {
-        ok: false,
-        reason: 'invalid',
-        detail: 'the redirect lacks clientMac, site and either apMac/ssidName/radioId or gatewayMac/vid',
-      };
+    const read = grantState(query);
+    if (!read.ok) return read;
+    const { state } = read;
     return {
       ok: true,
       client: { clientMac: normalizeMac(state.clientMac), originalUrl: safeOriginalUrl(query.redirectUrl) },

@@ -2,7 +2,7 @@
  * openNDS Forward Authentication Service (FAS) formulas, from openNDS `src/http_microhttpd.c`
  * (`construct_querystring`, `try_to_authenticate`), `src/conf.h` and the shipped FAS examples
  * `forward_authentication_service/fas-hid/fas-hid.php` and `fas-aes/fas-aes.php`
- * (docs: https://opennds.readthedocs.io/en/stable/fas.html). See gateways.md §1.
+ * (docs: https://opennds.readthedocs.io/en/stable/fas.html).
  */
 import { createDecipheriv, createHash } from 'node:crypto';
 

@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import {
+  allowedGatewayUrl,
+  gatewayUrlOrRefusal,
+  hostFix,
+  normalizeIp,
+  normalizeMac,
+  safeOriginalUrl,
+} from './client-params.js';
 import {
   GrantError,
+  refuse,
   type Arrival,
   type ClientContext,
   type Gateway,
@@ -52,8 +60,9 @@ const settingsSchema = z
   });
 export type OpenndsSettings = z.infer<typeof settingsSchema>;
 
-const invalid = (detail: string): Arrival => ({ ok: false, reason: 'invalid', detail });
-const tampered = (detail: string): Arrival => ({ ok: false, reason: 'tampered', detail });
+/** What a level 2 `fas` that does not decrypt (or decrypts to nonsense) means for the operator. */
+const WRONG_FASKEY =
+  "the fas does not decrypt with the venue's faskey: the faskey differs from the router's option faskey (copy it character for character)";
 const accepted = (client: ClientContext, state: GrantState): Arrival => ({ ok: true, client, state });
 
 /** `http://<gatewayaddress>/<authdir>/` when the router is on an allowed host, else undefined. */
@@ -68,11 +77,13 @@ function authUrl(origin: string, authdir: string, allowedHosts: readonly string[
  * so the client IP usually arrives inside `authaction` (a separate `clientip` is read too).
  */
 function level0(q: QueryParams, s: OpenndsSettings): Arrival {
-  const action = allowedGatewayUrl(q.authaction, s.allowedHosts);
-  if (!action || action.pathname !== `/${s.authdir}/`)
-    return invalid('authaction is missing or not an allowed gateway');
+  const action = gatewayUrlOrRefusal(q.authaction, s.allowedHosts, 'authaction');
+  if (!(action instanceof URL)) return { ok: false, ...action };
+  if (action.pathname !== `/${s.authdir}/`)
+    return refuse('malformed', `authaction is not the router's /${s.authdir}/: check the venue's authdir`);
   // openNDS tokens are `%04hx%04hx`; a `tok` longer than 8 would be compared as a hashed id.
-  if (!q.tok || !/^[0-9a-f]{8}$/i.test(q.tok)) return invalid('tok is missing or not an openNDS token');
+  if (!q.tok) return refuse('missing', 'the redirect has no tok: is the router at fas_secure_enabled 0?');
+  if (!/^[0-9a-f]{8}$/i.test(q.tok)) return refuse('malformed', 'tok is not an openNDS token (8 hex digits)');
   const base = authUrl(`${action.origin}${action.pathname}`, s.authdir, s.allowedHosts)!;
   return accepted(
     {
@@ -87,17 +98,20 @@ function level0(q: QueryParams, s: OpenndsSettings): Arrival {
  * Levels 1 and 2 carry the same fields (`construct_querystring`): `hid`, `clientip`,
  * `clientmac`, `gatewayaddress` (`ip:port`), url-encoded `originurl`…; level 2 adds `authdir`.
  * The grant itself is computed from `hid` at tap time, so the page never holds the token.
+ * At level 2 a field that makes no sense means a wrong key (`signature`).
  */
-function fromFields(fields: ReadonlyMap<string, string>, s: OpenndsSettings, fail: typeof invalid): Arrival {
+function fromFields(fields: ReadonlyMap<string, string>, s: OpenndsSettings, encrypted: boolean): Arrival {
+  const unreadable = (fix: string) => (encrypted ? refuse('signature', WRONG_FASKEY) : refuse('malformed', fix));
   const hid = fields.get('hid');
-  if (!hid || !/^[0-9a-f]{64}$/.test(hid)) return fail('fas carries no hashed id (hid)');
+  if (!hid || !/^[0-9a-f]{64}$/.test(hid))
+    return unreadable('fas carries no hashed id (hid): is the router at fas_secure_enabled 1?');
   const gatewayaddress = fields.get('gatewayaddress') ?? '';
   const authdir = fields.get('authdir') ?? s.authdir;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(authdir)) return fail('fas carries an unusable authdir');
-  const base = /^[A-Za-z0-9.:[\]-]{1,300}$/.test(gatewayaddress)
-    ? authUrl(`http://${gatewayaddress}/${authdir}/`, authdir, s.allowedHosts)
-    : undefined;
-  if (!base) return invalid('gatewayaddress is missing or not an allowed gateway');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(authdir)) return unreadable('fas carries an unusable authdir');
+  if (!gatewayaddress) return refuse('missing', 'fas carries no gatewayaddress');
+  if (!/^[A-Za-z0-9.:[\]-]{1,300}$/.test(gatewayaddress)) return unreadable('fas carries an unusable gatewayaddress');
+  const base = authUrl(`http://${gatewayaddress}/${authdir}/`, authdir, s.allowedHosts);
+  if (!base) return refuse('host', hostFix('gatewayaddress', s.allowedHosts));
   return accepted(
     {
       clientMac: normalizeMac(fields.get('clientmac')),
@@ -110,22 +124,25 @@ function fromFields(fields: ReadonlyMap<string, string>, s: OpenndsSettings, fai
 
 function level1(q: QueryParams, s: OpenndsSettings): Arrival {
   // Level 1 is only encoded (`?fas=<base64>`), so there is nothing to verify, only to read.
+  if (!q.fas) return refuse('missing', 'the redirect has no fas: is the router at fas_secure_enabled 1?');
   const raw = decodeFasBase64(q.fas);
   const text = raw && new TextDecoder('utf-8', { fatal: false }).decode(raw);
-  if (!text) return invalid('fas is missing or not base64');
-  return fromFields(parseFasQuery(text), s, invalid);
+  if (!text) return refuse('malformed', 'fas is not base64: is the router at fas_secure_enabled 1?');
+  return fromFields(parseFasQuery(text), s, false);
 }
 
 function level2(q: QueryParams, s: OpenndsSettings): Arrival {
-  if (q.fas === undefined || q.iv === undefined) return invalid('fas or iv is missing');
+  if (!q.fas || !q.iv)
+    return refuse('missing', 'the redirect has no fas or no iv: is the router at fas_secure_enabled 2?');
+  if (!/^[0-9a-fA-F]{16}$/.test(q.iv)) return refuse('malformed', 'iv is not 16 hex digits');
   const text = decryptFasLevel2(q.fas, q.iv, s.faskey!);
-  if (text === undefined) return tampered('fas does not decrypt with the faskey');
+  if (text === undefined) return refuse('signature', WRONG_FASKEY);
   // A wrong key passes the padding check about once in 256 tries; the fields then make no sense.
-  return fromFields(parseFasQuery(text), s, tampered);
+  return fromFields(parseFasQuery(text), s, true);
 }
 
 /**
- * openNDS with a remote FAS (gateways.md §1): the router redirects new clients to the portal
+ * openNDS with a remote FAS (https://opennds.readthedocs.io/en/stable/fas.html): the router redirects new clients to the portal
  * (`faspath` = `/v/<venue>`), and the grant is the traveler's browser calling
  * `http://<gatewayaddress>/<authdir>/?tok=…&redir=<landing>`; openNDS then 307-redirects to `redir`.
  */
@@ -134,12 +151,14 @@ export const openndsGateway: Gateway<OpenndsSettings> = {
   displayName: 'openNDS (FAS levels 0–2)',
   settingsSchema,
   serverSide: false,
+  // Level 2 encrypts the fields with the faskey; level 1 only encodes them, level 0 sends no MAC.
+  signsClient: (settings) => settings.fasSecureLevel === 2,
   parseArrival(query, settings) {
     try {
       if (settings.fasSecureLevel === 0) return level0(query, settings);
       return settings.fasSecureLevel === 1 ? level1(query, settings) : level2(query, settings);
     } catch {
-      return invalid('unreadable arrival');
+      return refuse('malformed', 'the redirect could not be read');
     }
   },
   grant({ settings, state, landing }) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import { gatewayUrlOrRefusal, safeOriginalUrl } from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
 const hostEntry = z
@@ -20,10 +20,6 @@ export type OpnsenseSettings = z.infer<typeof settingsSchema>;
 /** OPNsense zone ids are 0–19 (captiveportal model: `zoneid` AutoNumberField, max 19). */
 const ZONE_ID = /^\d{1,2}$/;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
 /**
  * OPNsense's zone web server redirects with `?redirurl=%1$1`, i.e. host and path without a scheme
  * (lighttpd-zone.conf), and its own template goes on to `'http://' + redirurl`. Full URLs pass as is.
@@ -35,7 +31,7 @@ function originalUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * OPNsense captive portal (gateways.md §8). The portal page is a template hosted on OPNsense
+ * OPNsense captive portal (https://docs.opnsense.org/manual/captiveportal.html). The portal page is a template hosted on OPNsense
  * (examples/opnsense/, uploaded as a zip): it hands `zoneid`, `redirurl` and its own `origin` over
  * to this portal, and the grant sends the traveler back to the template
  * (`<origin>/index.html?bluezone=grant&zoneid=…&redirurl=<landing>`), whose script POSTs
@@ -48,12 +44,12 @@ export const opnsenseGateway: Gateway<OpnsenseSettings> = {
   settingsSchema,
   serverSide: false,
   parseArrival(query, settings) {
-    const origin = allowedGatewayUrl(query.origin, settings.allowedHosts);
-    if (!origin || origin.pathname !== '/' || origin.search || origin.hash) {
-      return invalid('origin (the OPNsense portal) is missing, not a bare origin, or not on a host the venue allows');
-    }
+    const origin = gatewayUrlOrRefusal(query.origin, settings.allowedHosts, 'origin (the OPNsense portal)');
+    if (!(origin instanceof URL)) return { ok: false, ...origin };
+    if (origin.pathname !== '/' || origin.search || origin.hash)
+      return refuse('malformed', 'origin is not a bare origin: use the template of examples/opnsense/');
     const zoneid = query.zoneid ?? '0';
-    if (!ZONE_ID.test(zoneid)) return invalid('zoneid is malformed');
+    if (!ZONE_ID.test(zoneid)) return refuse('malformed', 'zoneid is not an OPNsense zone id (0-19)');
     return {
       ok: true,
       client: { originalUrl: originalUrl(query.redirurl) },

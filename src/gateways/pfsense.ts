@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowedGatewayUrl, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type Arrival, type Gateway } from './gateway.js';
+import { gatewayUrlOrRefusal, normalizeIp, normalizeMac, safeOriginalUrl } from './client-params.js';
+import { GrantError, refuse, type Gateway } from './gateway.js';
 
 /** `host` or `host:port`, as `allowedGatewayUrl` compares them (lower-case). */
 const hostEntry = z
@@ -22,12 +22,8 @@ export type PfsenseSettings = z.infer<typeof settingsSchema>;
 /** pfSense zone names are letters, digits and underscores. */
 const ZONE = /^[A-Za-z0-9_]{1,64}$/;
 
-function invalid(detail: string): Arrival {
-  return { ok: false, reason: 'invalid', detail };
-}
-
 /**
- * pfSense captive portal with authentication method "none" (gateways.md §8). pfSense hosts the
+ * pfSense captive portal with authentication method "none" (https://docs.netgate.com/pfsense/en/latest/captiveportal/configuration.html). pfSense hosts the
  * portal page itself; examples/pfsense/portal.html (uploaded as "Portal page contents") hands
  * `$PORTAL_ZONE$`, `$PORTAL_REDIRURL$`, `$PORTAL_ACTION$`, `$CLIENT_MAC$` and `$CLIENT_IP$` over to
  * this portal. pfSense knows the client only by its source IP (and ARP MAC), so the grant is the
@@ -40,15 +36,18 @@ export const pfsenseGateway: Gateway<PfsenseSettings> = {
   settingsSchema,
   serverSide: false,
   parseArrival(query, settings) {
-    const action = allowedGatewayUrl(query.action, settings.allowedHosts);
-    if (!action) return invalid('action ($PORTAL_ACTION$) is missing or not on a host the venue allows');
+    const action = gatewayUrlOrRefusal(query.action, settings.allowedHosts, 'action ($PORTAL_ACTION$)');
+    if (!(action instanceof URL)) return { ok: false, ...action };
     action.hash = '';
     // index.php requires `$_REQUEST['zone']`. `$PORTAL_ZONE$` is [3p]; where a pfSense version
     // leaves it unsubstituted, the zone is the `?zone=` of `$PORTAL_ACTION$` (`…/index.php?zone=<zone>` in captures [3p]).
     const zone = [query.zone, action.searchParams.get('zone') ?? undefined].find(
       (z) => z !== undefined && ZONE.test(z),
     );
-    if (!zone) return invalid('zone ($PORTAL_ZONE$) is missing or malformed');
+    if (!zone)
+      return query.zone === undefined && !action.searchParams.has('zone')
+        ? refuse('missing', 'the redirect has no zone: use examples/pfsense/portal.html as the portal page')
+        : refuse('malformed', 'zone is not a pfSense zone name (letters, digits, underscores)');
     return {
       ok: true,
       client: {

@@ -48,7 +48,7 @@ export function findGateway(id: string): Gateway<unknown> | undefined {
 
 /**
  * Query parameter names that carry the traveler's original URL across the supported gateways
- * (gateways.md §12). Used where no venue is known (unknown venue page) to still offer a way on.
+ * (each adapter's redirect, docs/gateways/). Used where no venue is known (unknown venue page) to still offer a way on.
  */
 export const ORIGINAL_URL_PARAMS = [
   'url',

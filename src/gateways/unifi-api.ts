@@ -1,5 +1,5 @@
 /**
- * The three ways of authorizing a guest on a UniFi controller (gateways.md §5). Nothing here logs
+ * The three ways of authorizing a guest on a UniFi controller (https://help.ui.com/hc/en-us/articles/31228198640023). Nothing here logs
  * or returns a credential: error messages carry only HTTP statuses and the controller's own codes.
  */
 import { normalizeMac } from './client-params.js';

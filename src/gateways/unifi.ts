@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeMac, safeOriginalUrl } from './client-params.js';
-import { GrantError, type ArrivalRoute, type Gateway, type GrantState } from './gateway.js';
+import { GrantError, refuse, type ArrivalRoute, type Gateway, type GrantState } from './gateway.js';
 import { UNIFI_AUTHORIZE, type UnifiGuest } from './unifi-api.js';
 import { createGrantHttp } from './http-client.js';
 
@@ -96,7 +96,7 @@ const guestRoute: ArrivalRoute = {
 };
 
 /**
- * UniFi Network "External Portal Server" (gateways.md §5). The redirect carries
+ * UniFi Network "External Portal Server" (https://help.ui.com/hc/en-us/articles/31228198640023). The redirect carries
  * `?ap=<ap mac>&id=<client mac>&t=<epoch>&url=<original>&ssid=<ssid>` and is not signed, so the
  * portal trusts `id` only as far as the controller authorizes that MAC; the grant is a server-side
  * controller call (classic, UniFi OS or Integration API), then a redirect to the landing page.
@@ -110,8 +110,13 @@ export const unifiGateway: Gateway<UnifiSettings> = {
   arrivalRoutes: [guestRoute],
   parseArrival(query) {
     // `id` is the guest's MAC, `ap` the access point's (help.ui.com 31228198640023 example).
+    if (!query.id)
+      return refuse(
+        'missing',
+        'the redirect has no client MAC (id): is the guest portal set to External Portal Server?',
+      );
     const mac = normalizeMac(query.id);
-    if (!mac) return { ok: false, reason: 'invalid', detail: 'the redirect has no valid client MAC (id)' };
+    if (!mac) return refuse('malformed', 'id is not a MAC address');
     const ap = normalizeMac(query.ap);
     const state: GrantState = ap ? { mac, ap } : { mac };
     return {

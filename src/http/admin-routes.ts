@@ -1,18 +1,28 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { loadCampaign } from '../admin/campaign-data.js';
+import { campaignView, FUNNEL_COLUMNS } from '../admin/campaign-view.js';
 import { loadDashboard } from '../admin/dashboard-data.js';
 import { dashboardView, filterForm, adminHref } from '../admin/dashboard-view.js';
+import { formatters } from '../admin/format.js';
 import { adminTranslator } from '../admin/i18n.js';
 import { allowedVenues, isFullScope } from '../admin/scope.js';
+import { SharedThrottleStore } from '../admin/throttle-store.js';
 import * as session from '../admin/session.js';
+import { silenceChecker } from '../admin/silence.js';
+import { loadWeekly, weeklyView } from '../admin/weekly-report.js';
 import { createTokenVerifier, type AdminPrincipal } from '../admin/tokens.js';
-import { adminCss, compileAdminViews } from '../admin/views.js';
+import { adminCss, compileAdminViews, reportCss } from '../admin/views.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { statsCsv, csvFilename } from '../stats/csv.js';
 import { localDay } from '../stats/dates.js';
+import { funnelCsv } from '../stats/funnel-csv.js';
+import { parseFunnelParams, runFunnel } from '../stats/funnel.js';
+import { runHourOfWeek } from '../stats/hour-of-week.js';
 import { ADMIN_LANGS, type AdminLang } from '../stats/params.js';
 import type { StatsProblem } from '../stats/problem.js';
+import { runRefusals } from '../stats/refusals.js';
 import { runStats } from '../stats/report.js';
 import { resolveStatsQuery } from '../stats/scope-query.js';
 import type { Store } from '../store/store.js';
@@ -65,6 +75,9 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   const config = () => deps.ref.current.config;
   const secret = session.adminKey(deps.secret);
   const body = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+  // Silent venues: one check per minute shared by the dashboard, the API and bzp_venue_silent.
+  const silence = silenceChecker({ store: deps.store, config, clock: deps.clock });
+  deps.metrics.setSilentSource(() => silence.gauge());
 
   // Only failed authentications count (401, and 429 itself); the key is an HMAC of the address.
   const failures = rateLimit({
@@ -73,6 +86,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
     keyGenerator: (req) => session.clientKey(ipKeyGenerator(req.ip ?? ''), secret),
+    // In the database: shared by every instance of a fleet (src/admin/throttle-store.ts).
+    store: new SharedThrottleStore(deps.store, log),
     standardHeaders: false,
     legacyHeaders: false,
     logger: { warn: (e, m) => log.warn({ err: e }, m ?? 'rate limiter'), error: (e, m) => log.error({ err: e }, m) },
@@ -170,12 +185,76 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.json(await runStats(deps.store, query, cfg, lang));
   });
 
+  // Refused arrivals per venue, gateway and reason (docs/ADMIN.md); the filters of the stats API.
+  router.get('/admin/api/refusals', failures, authenticate(), async (req, res) => {
+    const { cfg, lang, query } = apiQuery(req, res);
+    res.json({ from: query.from, to: query.to, rows: await runRefusals(deps.store, query, cfg, lang) });
+  });
+
   router.get('/admin/api/stats.csv', failures, authenticate(), async (req, res) => {
     const { cfg, lang, query } = apiQuery(req, res);
     const report = await runStats(deps.store, query, cfg, lang);
     res.type('text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="${csvFilename(report)}"`);
     res.send(statsCsv(report));
+  });
+
+  // Campaign measures (docs/ADMIN.md): silent venues, the funnel, the hour of the week, the weekly report.
+  router.get('/admin/api/silent', failures, authenticate(), async (_req, res) => {
+    const principal = res.locals.adminPrincipal as AdminPrincipal;
+    res.json(await silence.report(allowedVenues(principal.scope, config())));
+  });
+  const funnelRequest = (req: Request, res: Response) => {
+    const options = parseFunnelParams(req.query as Record<string, unknown>);
+    if (!options.ok) throw problemError(options.problem);
+    return { ...apiQuery(req, res), ...options.value };
+  };
+  router.get('/admin/api/funnel', failures, authenticate(), async (req, res) => {
+    const { cfg, lang, query, period, by } = funnelRequest(req, res);
+    res.json(await runFunnel(deps.store, query, { period, by, config: cfg, lang }));
+  });
+  router.get('/admin/api/funnel.csv', failures, authenticate(), async (req, res) => {
+    const { cfg, lang, query, period, by } = funnelRequest(req, res);
+    const report = await runFunnel(deps.store, query, { period, by, config: cfg, lang });
+    res.type('text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="bluezone-funnel-${by}-${report.from}-${report.to}.csv"`);
+    res.send(funnelCsv(report));
+  });
+  router.get('/admin/api/hour-of-week', failures, authenticate(), async (req, res) => {
+    res.json(await runHourOfWeek(deps.store, apiQuery(req, res).query));
+  });
+  /** One province's week ending on `to`: the province must be given once and be in the scope. */
+  const weeklyRequest = (req: Request, res: Response) => {
+    const province = req.query.province;
+    if (typeof province !== 'string' || province === '' || province.includes(',')) {
+      throw new AppError(400, 'bad_request', 'error.badRequest', 'give one province, e.g. province=ha-noi');
+    }
+    const { cfg, resolved } = resolve(req, res.locals.adminPrincipal as AdminPrincipal, { groupBy: undefined });
+    if (!resolved.ok) throw problemError(resolved.problem);
+    return { cfg, province, lang: resolved.value.request.lang, query: resolved.value.query };
+  };
+  router.get('/admin/report/weekly.csv', failures, authenticate(), async (req, res) => {
+    const { cfg, province, lang, query } = weeklyRequest(req, res);
+    const report = await runFunnel(deps.store, query, { period: 'week', by: 'venue', config: cfg, lang });
+    res.type('text/csv; charset=utf-8');
+    res.set(
+      'Content-Disposition',
+      `attachment; filename="bluezone-weekly-${province}-${report.from}-${report.to}.csv"`,
+    );
+    res.send(funnelCsv(report));
+  });
+  router.get('/admin/report/weekly', failures, authenticate(), async (req, res) => {
+    const { cfg, province, lang, query } = weeklyRequest(req, res);
+    const data = await loadWeekly(deps.store, query, cfg, lang);
+    const t = adminTranslator(lang);
+    const generatedAt = new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: cfg.portal.reportingTimeZone,
+    }).format(new Date(deps.clock.now()));
+    const csvHref = `${adminPath(req)}/report/weekly.csv?${new URLSearchParams({ province, to: query.to, lang })}`;
+    const view = weeklyView(data, { t, lang, province, config: cfg, generatedAt, csvHref });
+    res.type('html').send(views.weekly({ ...view, nonce: res.locals.cspNonce as string, css: reportCss }));
   });
 
   router.get('/admin', async (req, res) => {
@@ -201,8 +280,24 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
         .send(views.dashboard(dashboardView({ ...view, error })));
     }
     const { request, query } = resolved.value;
-    const data = await loadDashboard(deps.store, query, cfg, lang);
-    res.type('html').send(views.dashboard(dashboardView({ ...view, request, data })));
+    const allowed = allowedVenues(principal.scope, cfg);
+    const funnel = parseFunnelParams({ period: req.query.period });
+    const period = funnel.ok ? funnel.value.period : 'week';
+    const [data, campaignData] = await Promise.all([
+      loadDashboard(deps.store, query, cfg, lang),
+      loadCampaign(deps.store, query, { config: cfg, lang, period, silence, allowed }),
+    ]);
+    const campaign = campaignView(campaignData, {
+      t: view.t,
+      f: formatters(lang, view.t),
+      lang,
+      config: cfg,
+      adminPath: view.adminPath,
+      linkParams: { ...view.form, from: request.from, to: request.to },
+    });
+    res
+      .type('html')
+      .send(views.dashboard({ ...dashboardView({ ...view, request, data }), campaign, funnelColumns: FUNNEL_COLUMNS }));
   });
 
   router.post('/admin/login', failures, rejectCrossSite, body, (req, res) => {

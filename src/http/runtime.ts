@@ -8,10 +8,12 @@ import { createTranslator, type Translator } from '../i18n/translator.js';
 export interface PortalRuntime {
   config: PortalConfig;
   translator: Translator;
+  /** The portal's public base URL (PUBLIC_URL): QR codes encode counted short links. */
+  publicUrl?: string;
 }
 
-export function buildRuntime(config: PortalConfig): PortalRuntime {
-  return { config, translator: createTranslator(config.campaign) };
+export function buildRuntime(config: PortalConfig, publicUrl?: string): PortalRuntime {
+  return { config, translator: createTranslator(config.campaign), publicUrl };
 }
 
 /** A mutable holder of the current runtime. */

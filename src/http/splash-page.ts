@@ -35,7 +35,7 @@ export const MAX_TEMPLATES = 2000;
 /** A splash view's input (splash-view.ts) as one request has it: its mount point and nonce. */
 export type SplashPageInput = Pick<
   SplashInput,
-  'config' | 'translator' | 'venue' | 'locale' | 'guess' | 'query' | 'visitToken'
+  'config' | 'translator' | 'venue' | 'locale' | 'guess' | 'query' | 'visitToken' | 'publicUrl'
 > & {
   /** The mount point (`req.baseUrl`), e.g. `` or `/wifi`. */
   baseUrl: string;
@@ -63,7 +63,7 @@ export function createSplashPages(views: Views, maxTemplates = MAX_TEMPLATES) {
     const { config, venue, locale, guess, baseUrl } = input;
     let cache = byConfig.get(config);
     if (!cache) byConfig.set(config, (cache = new Map()));
-    const key = `${baseUrl}\u0000${venue.id}\u0000${locale}\u0000${guess.platform}\u0000${guess.certain}`;
+    const key = `${baseUrl}\u0000${venue.id}\u0000${locale}\u0000${guess.platform}\u0000${guess.certain}\u0000${input.publicUrl ?? ''}`;
     let found = cache.get(key);
     if (found) return found;
     const venuePath = `${baseUrl}/v/${venue.id}`;
@@ -78,6 +78,7 @@ export function createSplashPages(views: Views, maxTemplates = MAX_TEMPLATES) {
       publicPath: `${baseUrl}/public`,
       visitToken: MARKS.visit,
       grantToken: MARKS.grant,
+      publicUrl: input.publicUrl,
       // The switcher's links end `?<query>&lang=xx`; the query (with its `&`) is the slot.
       languageQuery: '',
     });

@@ -1,7 +1,7 @@
 /**
  * The locales the portal ships, in the order the language switcher lists them. vi first (the
  * app's home audience), then en and the languages of the largest groups of arriving travelers
- * and of the land borders (peers.md §7): China, Korea, Japan, Taiwan, Russia, Thailand, France,
+ * and of the land borders (Vietnam National Authority of Tourism arrival statistics, https://vietnamtourism.gov.vn): China, Korea, Japan, Taiwan, Russia, Thailand, France,
  * Germany, Cambodia, Laos.
  */
 export const LOCALES = ['vi', 'en', 'zh-Hans', 'zh-Hant', 'ko', 'ja', 'th', 'ru', 'fr', 'de', 'km', 'lo'] as const;

@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** One venue's state for the silent-venue gauge. */
+export interface VenueSilence {
+  venue: string;
+  province: string;
+  silent: boolean;
+}
+
 /**
  * The Prometheus metrics of one portal instance, in a registry of its own (not prom-client's
  * global one), so that several apps in one process (tests, a host app) do not collide.
@@ -7,8 +14,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'bzp_' });
+  /** Read at scrape time by bzp_venue_silent; set by whoever knows the store (the admin routes). */
+  let silentSource: (() => Promise<readonly VenueSilence[]>) | undefined;
   const m = {
     registry,
+    /**
+     * Sets where bzp_venue_silent reads the venues' state at each scrape (the source caches its
+     * answer). Without a source the gauge has no series.
+     */
+    setSilentSource(source: (() => Promise<readonly VenueSilence[]>) | undefined): void {
+      silentSource = source;
+    },
     httpRequests: new Counter({
       name: 'bzp_http_requests_total',
       help: 'HTTP requests answered, by route and status class',
@@ -61,10 +77,34 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Batches that failed to write and will be retried',
       registers: [registry],
     }),
+    venueSilent: new Gauge({
+      name: 'bzp_venue_silent',
+      help: 'One series per configured venue: 1 when it usually has travelers at this hour of the week but has shown no page for portal.silentVenueMinutes (its gateway or walled garden is probably broken), else 0',
+      labelNames: ['venue', 'province'] as const,
+      registers: [registry],
+      async collect() {
+        if (!silentSource) return;
+        let venues: readonly VenueSilence[];
+        try {
+          venues = await silentSource();
+        } catch {
+          // The store is unreachable: keep the last known values (bzp_flush_failures_total tells why).
+          return;
+        }
+        this.reset();
+        for (const v of venues) this.set({ venue: v.venue, province: v.province }, v.silent ? 1 : 0);
+      },
+    }),
     grantOutcomes: new Counter({
       name: 'bzp_grants_total',
       help: 'Gateway grant attempts by gateway and outcome',
       labelNames: ['gateway', 'outcome'] as const,
+      registers: [registry],
+    }),
+    arrivalsRefused: new Counter({
+      name: 'bzp_arrivals_refused_total',
+      help: 'Gateway arrivals refused, by venue, gateway and reason (signature, expired, host, missing, malformed)',
+      labelNames: ['venue', 'gateway', 'reason'] as const,
       registers: [registry],
     }),
   };

@@ -11,6 +11,8 @@ export interface CardView {
   /** Counted links to the stores (no grant state: the operator's own page grants access). */
   stores: StoreLink[];
   qr: SplashView['qr'];
+  /** "I already have the app": counted; the card stays (the host page's own control continues). */
+  already: { href: string; label: string };
   /** The full install steps: the venue's info page, in the card's language. */
   more: { href: string; label: string };
   beaconSrc: string;
@@ -23,7 +25,7 @@ export interface CardView {
  */
 export function buildCardView(input: Omit<SplashInput, 'grantToken' | 'pagePath'>): CardView {
   const { config, venue, locale } = input;
-  const view = buildSplashView(input);
+  const view = buildSplashView({ ...input, qrChannel: 'card' });
   const t = input.translator.forLocale(locale);
   return {
     locale,
@@ -33,6 +35,7 @@ export function buildCardView(input: Omit<SplashInput, 'grantToken' | 'pagePath'
     lead: view.lead,
     stores: view.stores,
     qr: view.qr,
+    already: { href: view.alreadyControl!.action, label: view.alreadyLabel },
     more: { href: `${input.venuePath}/info?lang=${encodeURIComponent(locale)}`, label: t('card.more') },
     beaconSrc: view.beaconSrc,
   };

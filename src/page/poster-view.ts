@@ -3,6 +3,7 @@ import { localeForTag } from '../i18n/negotiate.js';
 import type { Locale } from '../i18n/locales.js';
 import type { Translator } from '../i18n/translator.js';
 import { qrSvg } from './qr.js';
+import { displayUrl, qrPayload, qrTarget } from './short-link.js';
 import { venueName } from './splash-view.js';
 
 /** The paper sizes a poster is laid out for (ISO 216); the layout scales from A4 by √2 to A3. */
@@ -104,15 +105,20 @@ export interface PrintInput {
   locales: readonly Locale[];
   /** Where `public/` is served, e.g. `/public`. */
   publicPath: string;
+  /** Which short link the QR code encodes. */
+  channel: 'poster' | 'signage';
+  /** The portal's public base URL (PUBLIC_URL): the QR code then encodes a counted short link. */
+  publicUrl?: string;
 }
 
 /**
  * The texts of a poster or a screen. Nothing in it depends on who asks: no visit token, no grant
  * state, no beacon, so the page may be cached and is never counted as an impression.
  */
-export function buildPrintView({ config, translator, venue, locales, publicPath }: PrintInput): PrintView {
+export function buildPrintView(input: PrintInput): PrintView {
+  const { config, translator, venue, locales, publicPath } = input;
   const app = config.campaign.appName;
-  const qrUrl = config.campaign.qrUrl;
+  const qrUrl = qrTarget(config, venue, input.channel, input.publicUrl);
   const main = locales[0]!;
   const t = translator.forLocale(main);
   const name = venueName(venue, main);
@@ -131,9 +137,9 @@ export function buildPrintView({ config, translator, venue, locales, publicPath 
     venue: name,
     logo: venue.branding.logo ? { src: `${publicPath}/${venue.branding.logo}` } : undefined,
     qr: {
-      svg: qrSvg(qrUrl),
+      svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
       label: t('splash.qrAlt', { url: qrUrl }),
-      text: qrUrl.replace(/^https?:\/\//, '').replace(/\/$/, ''),
+      text: displayUrl(qrUrl),
     },
     storeNames: [t('splash.appStore'), t('splash.googlePlay')],
     blocks,

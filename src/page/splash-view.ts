@@ -3,7 +3,9 @@ import type { ContinueControl, QueryParams } from '../gateways/gateway.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import type { Translate, Translator } from '../i18n/translator.js';
 import type { PlatformGuess } from './platform.js';
+import type { ScanChannel } from '../counting/counting.js';
 import { qrSvg } from './qr.js';
+import { displayUrl, qrPayload, qrTarget } from './short-link.js';
 
 export interface LanguageLink {
   locale: Locale;
@@ -38,6 +40,9 @@ export interface SplashView {
   steps: string[];
   qr: { heading: string; svg: string; label: string; hint: string };
   continueControl: ContinueControl;
+  /** "I already have the app": continues like Continue, counted as its own event. */
+  alreadyControl?: ContinueControl;
+  alreadyLabel: string;
   /** The impression beacon's URL (an <img>, so it works with JavaScript off). */
   beaconSrc: string;
   continueLabel: string;
@@ -149,10 +154,17 @@ export interface SplashInput {
   grantToken?: string;
   /** The query the language links carry, already encoded (default: `queryWithoutLang(query)`). */
   languageQuery?: string;
+  /** The portal's public base URL (PUBLIC_URL): the QR code then encodes a counted short link. */
+  publicUrl?: string;
+  /** Which short link the QR code encodes (default: `splash`). */
+  qrChannel?: ScanChannel;
 }
 
 /** The parts of a splash view that depend only on venue, locale and platform: translated once. */
-type StaticSplash = Omit<SplashView, 'stores' | 'continueControl' | 'beaconSrc' | 'languages' | 'logo'> & {
+type StaticSplash = Omit<
+  SplashView,
+  'stores' | 'continueControl' | 'alreadyControl' | 'beaconSrc' | 'languages' | 'logo'
+> & {
   stores: Omit<StoreLink, 'href'>[];
   logoFile?: string;
 };
@@ -167,13 +179,14 @@ function staticSplash(input: SplashInput): StaticSplash {
   const { config, venue, locale, guess } = input;
   let byKey = staticCache.get(config);
   if (!byKey) staticCache.set(config, (byKey = new Map()));
-  const key = `${venue.id}|${locale}|${guess.platform}|${guess.certain}`;
+  const channel = input.qrChannel ?? 'splash';
+  const key = `${venue.id}|${locale}|${guess.platform}|${guess.certain}|${channel}|${input.publicUrl ?? ''}`;
   const hit = byKey.get(key);
   if (hit) return hit;
   const t = input.translator.forLocale(locale);
   const app = config.campaign.appName;
   const venueLabel = venueName(venue, locale);
-  const qrUrl = config.campaign.qrUrl;
+  const qrUrl = qrTarget(config, venue, channel, input.publicUrl);
   const message = venue.branding.message;
   const built: StaticSplash = {
     locale,
@@ -190,11 +203,12 @@ function staticSplash(input: SplashInput): StaticSplash {
     steps: steps(config, t, locale, guess),
     qr: {
       heading: t('splash.qrHeading'),
-      svg: qrSvg(qrUrl),
+      svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
       label: t('splash.qrAlt', { url: qrUrl }),
-      hint: t('splash.qrHint', { url: qrUrl.replace(/^https?:\/\//, '').replace(/\/$/, '') }),
+      hint: t('splash.qrHint', { url: displayUrl(qrUrl) }),
     },
     continueLabel: t('splash.continue'),
+    alreadyLabel: t('splash.alreadyHave', { app }),
     continueHint: t('splash.continueHint'),
     languageLabel: t('language.switcherLabel'),
     privacy: t('splash.privacy'),
@@ -226,6 +240,7 @@ export function buildSplashView(input: SplashInput): SplashView {
     logo: logoFile ? { src: `${input.publicPath}/${logoFile}`, alt: venueName(venue, locale) } : undefined,
     stores: stores.map((s) => ({ ...s, href: go(s.id) })),
     continueControl: { method: 'GET', action: go('continue'), fields: [] },
+    alreadyControl: { method: 'GET', action: go('already'), fields: [] },
     beaconSrc: `${input.venuePath}/i.gif?t=${encodeURIComponent(input.visitToken)}`,
     languages: languageLinks(
       input.pagePath ?? input.venuePath,

@@ -9,6 +9,9 @@ const NUMBER_COLUMNS = [
   'grantsFailed',
   'clickRate',
   'continueRate',
+  'scans',
+  'alreadyHave',
+  'adoption',
 ] as const;
 
 /** Byte order mark, so that spreadsheet programs read the file as UTF-8 (Vietnamese names intact). */

@@ -15,6 +15,8 @@ export const STATS_GROUP_KEYS = [
   'platform',
   'gateway',
   'source',
+  'campaign',
+  'channel',
 ] as const;
 export type StatsGroupKey = (typeof STATS_GROUP_KEYS)[number] & GroupKey;
 

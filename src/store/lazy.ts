@@ -1,4 +1,4 @@
-import type { Batch, BatchResult, StatsQuery, StatsResult, Store } from './store.js';
+import type { Batch, BatchResult, RefusalRow, StatsQuery, StatsResult, Store, ThrottleHits } from './store.js';
 
 /**
  * A Store that is opened on first use. The Express plugin hands its router to the host app at once,
@@ -52,6 +52,22 @@ export class LazyStore implements Store {
 
   async stats(query: StatsQuery): Promise<StatsResult> {
     return (await this.get()).stats(query);
+  }
+
+  async refusals(query: StatsQuery): Promise<RefusalRow[]> {
+    return (await this.get()).refusals(query);
+  }
+
+  async hitThrottle(key: string, windowMs: number, now: number, delta?: 1 | -1): Promise<ThrottleHits> {
+    return (await this.get()).hitThrottle(key, windowMs, now, delta);
+  }
+
+  async resetThrottle(key: string): Promise<void> {
+    return (await this.get()).resetThrottle(key);
+  }
+
+  async backupTo(file: string): Promise<number> {
+    return (await this.get()).backupTo(file);
   }
 
   async ping(): Promise<void> {

@@ -32,6 +32,20 @@ export function shapeOf(query: StatsQuery): string {
   return `${query.groupBy.join(',')}|${filters}`;
 }
 
+/** Group keys the venue rollups keep (the filters, venue, province and kind, are all among them). */
+const VENUE_ROLLUP_KEYS: readonly GroupKey[] = ['day', 'hour', 'venue', 'province', 'kind', 'campaign', 'channel'];
+
+/**
+ * The counter table a query reads: the hourly rows for an hour grouping, else the daily rows; the
+ * venue rollup of either (migration 3, a few rows per venue and hour or day) when the grouping
+ * needs none of locale, platform, gateway and source. Every table holds the same sums.
+ */
+export function counterTable(groupBy: readonly GroupKey[]): string {
+  const hourly = groupBy.includes('hour');
+  const rollup = groupBy.every((key) => VENUE_ROLLUP_KEYS.includes(key));
+  return `counts_${rollup ? 'venue_' : ''}${hourly ? 'hourly' : 'daily'}`;
+}
+
 /** Whether the rows of this grouping carry unique visitors (every key is per venue and day). */
 export function groupsCarryUniques(groupBy: readonly GroupKey[]): boolean {
   return groupBy.every((key) => UNIQUE_GROUP_KEYS.includes(key));
@@ -43,6 +57,8 @@ const COLUMN: Record<keyof CounterDelta, string> = {
   continues: 'continues',
   grantsOk: 'grants_ok',
   grantsFailed: 'grants_failed',
+  scans: 'scans',
+  alreadyHave: 'already_have',
 };
 
 /** Counter sums of a result row (`sum()` of no rows is null; PostgreSQL sends numerics as text). */

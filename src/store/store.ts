@@ -22,14 +22,35 @@ export interface CounterKey {
   gateway: string;
   /** page | card (where the prompt was shown). */
   source: string;
+  /**
+   * How the traveler was reached: `wifi` for every event of the Wi-Fi page and card, or the printed
+   * or shown QR code that was scanned (`poster`, `signage`, `splash`, `card`) for scans.
+   */
+  channel: string;
 }
 
-export const COUNTER_FIELDS = ['impressions', 'storeClicks', 'continues', 'grantsOk', 'grantsFailed'] as const;
+/** Channels of a scan: the QR code a phone scanned. */
+export const SCAN_CHANNELS = ['poster', 'signage', 'splash', 'card'] as const;
+export type ScanChannel = (typeof SCAN_CHANNELS)[number];
+/** The channel of every event of the Wi-Fi page and card (impressions, taps, continues, grants). */
+export const WIFI_CHANNEL = 'wifi';
+
+export const COUNTER_FIELDS = [
+  'impressions',
+  'storeClicks',
+  'continues',
+  'grantsOk',
+  'grantsFailed',
+  /** A QR short link was scanned (channel poster, signage, splash or card). */
+  'scans',
+  /** A traveler tapped "I already have Bluezone" (channel wifi). */
+  'alreadyHave',
+] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type CounterDelta = Record<CounterField, number>;
 
 /** Event kinds that are counted at most once per visitor within the dedupe window. */
-export type MarkKind = 'impression' | 'click' | 'continue';
+export type MarkKind = 'impression' | 'click' | 'continue' | 'scan' | 'already';
 
 /**
  * One deduplicated event: counted (its `field` of `key` incremented by one) only if the same
@@ -48,11 +69,39 @@ export interface MarkedEvent {
   field: CounterField;
 }
 
+/** Why the portal refused a gateway's arrival (a closed set; see docs/ADMIN.md for the fix of each). */
+export const REFUSAL_REASONS = ['signature', 'expired', 'host', 'missing', 'malformed'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Refused arrivals of one local day, venue, gateway and reason: no visitor, no identity. */
+export interface RefusalCount {
+  /** Local day, `YYYY-MM-DD`. */
+  day: string;
+  venue: string;
+  province: string;
+  /** Venue kind. */
+  kind: string;
+  gateway: string;
+  reason: RefusalReason;
+  /** How many to add (a positive integer). */
+  count: number;
+}
+
+/** A row of `Store.refusals`: refused arrivals summed over the queried days. */
+export interface RefusalRow {
+  venue: string;
+  gateway: string;
+  reason: string;
+  refused: number;
+}
+
 export interface Batch {
   /** At most one event per (day, venue, visitor, kind): the aggregator keeps the earliest. */
   marked: readonly MarkedEvent[];
   /** Plain increments (e.g. grant outcomes), already summed per key. */
   counters: ReadonlyArray<{ key: CounterKey; delta: Partial<CounterDelta> }>;
+  /** Refused arrivals, already summed per (day, venue, gateway, reason). */
+  refusals?: readonly RefusalCount[];
 }
 
 export interface BatchResult {
@@ -73,6 +122,7 @@ export const GROUP_KEYS = [
   'gateway',
   'source',
   'campaign',
+  'channel',
 ] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
 
@@ -90,6 +140,11 @@ export interface StatsQuery {
   kinds?: readonly string[];
   /** Zero, one or two keys. With `hour`, only hours still kept at hourly resolution are returned. */
   groupBy: readonly GroupKey[];
+  /**
+   * With an `hour` grouping, only the local hours from `from` to `to` (`YYYY-MM-DDTHH`, inclusive,
+   * within the days `from`–`to` above); ignored otherwise.
+   */
+  hours?: { from: string; to: string };
 }
 
 export interface StatsRow extends CounterDelta {
@@ -103,6 +158,14 @@ export interface StatsResult {
   totals: Omit<StatsRow, 'group'>;
   /** Sorted by the group keys, in groupBy order. */
   rows: StatsRow[];
+}
+
+/** A throttle counter after a change (see `Store.hitThrottle`). */
+export interface ThrottleHits {
+  /** Hits counted in the current window (never below 0). */
+  hits: number;
+  /** When the current window ends, epoch milliseconds. */
+  resetAt: number;
 }
 
 export interface Store {
@@ -125,12 +188,15 @@ export interface Store {
    */
   ensureSalt(day: string, candidate: Buffer): Promise<Buffer>;
 
-  /** Deletes the salts of days before `day`. Returns how many were deleted. */
+  /**
+   * Deletes the salts of days before `day` so that no file of the database holds their bytes any
+   * more (docs/PRIVACY.md, "Deleted means unreadable"). Returns how many were deleted.
+   */
   deleteSaltsBefore(day: string): Promise<number>;
 
   /**
    * For every day before `day`: writes the day's unique visitors per venue into the daily uniques
-   * and deletes that day's visitor marks (the hashes). Idempotent.
+   * and deletes that day's visitor marks (the hashes), unreadably as for salts. Idempotent.
    */
   rollupUniquesBefore(day: string): Promise<number>;
 
@@ -138,6 +204,32 @@ export interface Store {
   pruneHourlyBefore(hour: string): Promise<number>;
 
   stats(query: StatsQuery): Promise<StatsResult>;
+
+  /**
+   * Refused arrivals per venue, gateway and reason over the query's days and filters (its
+   * `groupBy` is ignored), sorted by venue, gateway, reason.
+   */
+  refusals(query: StatsQuery): Promise<RefusalRow[]>;
+
+  /**
+   * Adds `delta` to the fixed-window hit counter of `key` (the admin sign-in throttle): +1 for a
+   * failed attempt, -1 to take back a hit that turned out to be a success. A window that has ended
+   * by `now` starts again at `now` and lasts `windowMs`. Atomic, so every instance of a fleet that
+   * shares the database counts into the same window. `key` must already be a keyed hash, never a
+   * raw address. Rows of ended windows may be deleted by any call.
+   */
+  hitThrottle(key: string, windowMs: number, now: number, delta?: 1 | -1): Promise<ThrottleHits>;
+
+  /** Forgets the counter of `key` (a successful sign-in, or an admin lifting a block). */
+  resetThrottle(key: string): Promise<void>;
+
+  /**
+   * Writes a consistent copy of the whole database to the new file `file` while the portal keeps
+   * running (SQLite's online backup API, never a file copy of a WAL database). Engines that have
+   * their own tools refuse with an error saying which (PostgreSQL: `pg_dump`). Resolves with the
+   * number of database pages copied.
+   */
+  backupTo(file: string): Promise<number>;
 
   /** Resolves when the database answers; used by /readyz and the flush retry. */
   ping(): Promise<void>;

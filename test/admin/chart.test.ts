@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { dailyChartSvg, niceScale, type ChartLabels } from '../../src/admin/chart.js';
+import { CHART_WIDTHS, dailyChartSvg, niceScale, type ChartLabels } from '../../src/admin/chart.js';
 
 const labels: ChartLabels = {
   title: 'Daily <numbers> & "rates"',
@@ -45,5 +45,51 @@ describe('daily chart SVG', () => {
   it('draws an empty period without dividing by zero', () => {
     const svg = dailyChartSvg([{ day: '2026-11-24', impressions: 0, storeClicks: 0, continues: 0 }], labels);
     expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('draws store clicks dashed with square markers over the continues line, and says so in the legend', () => {
+    // Equal values: the two lines coincide, as on a day when every click continued.
+    const points = ['2026-11-23', '2026-11-24'].map((day) => ({ day, impressions: 9, storeClicks: 4, continues: 4 }));
+    const $ = cheerio.load(dailyChartSvg(points, labels), { xmlMode: true });
+    const lines = $('polyline')
+      .map((_, el) => $(el).attr('class'))
+      .get();
+    expect(lines).toEqual(['line-continues', 'line-storeClicks']); // drawn last = on top
+    expect($('polyline.line-storeClicks').attr('stroke-dasharray')).toBeTruthy();
+    expect($('polyline.line-continues').attr('stroke-dasharray')).toBeUndefined();
+    // Square markers for store clicks (after the bars, which are the rects with a title), circles for continues.
+    expect($('rect:not(:has(title))[fill="#b4420b"]').length).toBeGreaterThanOrEqual(points.length);
+    expect($('circle[fill="#157a3a"]').length).toBeGreaterThanOrEqual(points.length);
+    // The legend shows the same dash and markers.
+    expect($('line[stroke="#b4420b"]').attr('stroke-dasharray')).toBe(
+      $('polyline.line-storeClicks').attr('stroke-dasharray'),
+    );
+    expect($('text.legend-storeClicks').text()).toBe('Store clicks');
+  });
+
+  it('has a narrow variant whose text stays readable on a 360 px phone', () => {
+    const points = Array.from({ length: 30 }, (_, i) => ({
+      day: `2026-11-${String(i + 1).padStart(2, '0')}`,
+      impressions: 100 + i,
+      storeClicks: 20,
+      continues: 60,
+    }));
+    const long = { ...labels, storeClicks: 'Lượt bấm nút cửa hàng', continues: 'Lượt tiếp tục vào mạng' };
+    for (const size of ['wide', 'narrow'] as const) {
+      const $ = cheerio.load(dailyChartSvg(points, long, size), { xmlMode: true });
+      const [, , width] = $('svg').attr('viewBox')!.split(' ').map(Number);
+      expect(width).toBe(CHART_WIDTHS[size]);
+      expect($('svg').attr('class')).toBe(`chart chart-${size}`);
+      // Shown at 360 CSS px (a phone, less the page padding ~ 330 px), the narrow chart's
+      // 12-unit text is at least 10 px; the wide one's would be about 5 px.
+      const pxAtPhone = (Number($('svg').attr('font-size')) * 330) / width!;
+      if (size === 'narrow') expect(pxAtPhone).toBeGreaterThanOrEqual(10);
+      else expect(pxAtPhone).toBeLessThan(6);
+      // Legend entries stay inside the drawing, wrapping onto a second row when needed.
+      for (const el of $('text[class^=legend-]').toArray()) {
+        const x = Number($(el).attr('x'));
+        expect(x + $(el).text().length * 7).toBeLessThanOrEqual(width! + 1);
+      }
+    }
   });
 });

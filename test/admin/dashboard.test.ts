@@ -160,14 +160,15 @@ describe('dashboard content', () => {
       '16',
     ]);
     expect([total($, 'clickRate'), total($, 'continueRate')]).toEqual(['31.0%', '55.2%']);
-    expect($('.note').text()).toBe('Gateway grants: 3 succeeded, 1 failed');
-    expect($('svg.chart rect > title')).toHaveLength(24);
+    expect($('.note.grants').text()).toBe('Gateway grants: 3 succeeded, 1 failed');
+    expect($('svg.chart-wide rect > title')).toHaveLength(24);
+    expect($('svg.chart-narrow rect > title')).toHaveLength(24);
     expect($('details tbody tr')).toHaveLength(24);
     const noiBai = $('tr[data-venue="noi-bai-airport"] td')
       .map((_, td) => $(td).text())
       .get();
     expect($('tr[data-venue="noi-bai-airport"] th').text()).toBe('Noi Bai International Airport');
-    expect(noiBai).toEqual(['ha-noi', 'Airport', '15', '15', '5', '8', '33.3%', '53.3%']);
+    expect(noiBai).toEqual(['Hanoi', 'Airport', '15', '15', '5', '8', '33.3%', '53.3%']);
     expect($('tr[data-venue="ha-long-cruise-port"] td').last().text()).toBe('n/a');
     expect($('table.venues tbody tr')).toHaveLength(6);
     const locales = $('.breakdown')
@@ -216,7 +217,7 @@ describe('dashboard content', () => {
         .map((_, o) => $(o).attr('value'))
         .get(),
     ).toEqual(['', 'noi-bai-airport', 'ga-ha-noi']);
-    expect($('.who').text()).toBe('Signed in as so-y-te-ha-noi · scope: provinces ha-noi');
+    expect($('.who').text()).toBe('Signed in as so-y-te-ha-noi · scope: provinces Hanoi');
     const one = cheerio.load((await request(app).get('/admin?lang=en&venue=ga-ha-noi').set('Cookie', cookie)).text);
     expect(total(one, 'impressions')).toBe('4');
     expect(one('select[name=venue] option[selected]').attr('value')).toBe('ga-ha-noi');

@@ -68,13 +68,19 @@ export function batchBuilder(config: PortalConfig) {
       platform: o.platform ?? 'android',
       gateway: o.gateway ?? 'generic',
       source: 'page',
+      channel: 'wifi',
     };
   };
   const mark = (kind: MarkKind, field: CounterField, day: string, visitor: string, key: CounterKey, at: number) =>
     batch.marked.push({ day, visitor, kind, at, key, field });
   const api = {
     /** `count` new visitors at `venue` on local `day`; the first `clicks` click, the first `continues` continue. */
-    visits(venue: string, day: string, count: number, o: VisitOptions & { clicks?: number; continues?: number } = {}) {
+    visits(
+      venue: string,
+      day: string,
+      count: number,
+      o: VisitOptions & { clicks?: number; continues?: number; already?: number } = {},
+    ) {
       const key = keyOf(venue, day, o);
       for (let i = 0; i < count; i++) {
         const visitor = sha256(`visitor-${n++}`);
@@ -82,6 +88,15 @@ export function batchBuilder(config: PortalConfig) {
         mark('impression', 'impressions', day, visitor, key, at);
         if (i < (o.clicks ?? 0)) mark('click', 'storeClicks', day, visitor, key, at + 10);
         if (i < (o.continues ?? 0)) mark('continue', 'continues', day, visitor, key, at + 20);
+        if (i < (o.already ?? 0)) mark('already', 'alreadyHave', day, visitor, key, at + 30);
+      }
+      return api;
+    },
+    /** `count` phones scanning the venue's QR code of `channel` on local `day`. */
+    scans(venue: string, day: string, channel: string, count: number, o: VisitOptions = {}) {
+      const key = { ...keyOf(venue, day, o), locale: 'und', gateway: 'none', source: 'qr', channel };
+      for (let i = 0; i < count; i++) {
+        mark('scan', 'scans', day, sha256(`phone-${n++}`), key, Date.parse(`${day}T03:00:00Z`) + i * 1000);
       }
       return api;
     },
@@ -141,6 +156,23 @@ export function testClock(start = NOW) {
  * router need (the integration into `createApp` is tested there). `trust proxy` is loopback, so a
  * test can present different client addresses with X-Forwarded-For.
  */
+let apps = 0;
+
+/**
+ * The store as one app sees it, with sign-in throttle keys of its own: the throttle lives in the
+ * database (shared by a fleet), and the tests of a file share one database, so without this every
+ * app would start with the failures of the apps before it. test/deploy/fleet-throttle.test.ts
+ * checks the sharing itself.
+ */
+function ownThrottle(store: Store): Store {
+  const prefix = `app${++apps}:`;
+  return {
+    ...store,
+    hitThrottle: (key, ...rest) => store.hitThrottle(prefix + key, ...rest),
+    resetThrottle: (key) => store.resetThrottle(prefix + key),
+  };
+}
+
 export function adminApp(store: Store, overrides: Partial<AdminRouteDeps> & { config?: PortalConfig } = {}) {
   const { logger, lines } = memoryLogger();
   const ref: RuntimeRef = { current: buildRuntime(overrides.config ?? adminConfig()) };
@@ -148,7 +180,7 @@ export function adminApp(store: Store, overrides: Partial<AdminRouteDeps> & { co
   const metrics = createMetrics({ defaultMetrics: false });
   const deps: AdminRouteDeps = {
     ref,
-    store,
+    store: ownThrottle(store),
     metrics,
     secret: SECRET,
     clock,

@@ -14,12 +14,13 @@ describe('admin views', () => {
       expect(sources.some((s) => s.includes(`include('${p.replace(/\.ejs$/, '')}'`))).toBe(true);
   });
 
-  it('print values escaped: raw output only for the stylesheet, the generated chart SVG and partials', () => {
+  it('print values escaped: raw output only for the stylesheet, the generated chart SVGs and partials', () => {
     for (const f of [...topLevel, ...partials]) {
       const raw = [...readFileSync(path.join(adminViewsDir, f), 'utf8').matchAll(/<%-\s*([^%]+?)\s*%>/g)].map(
         (m) => m[1]!,
       );
-      for (const expr of raw) expect(expr).toMatch(/^(v\.css|r\.chart\.svg|include\(.*\))$/);
+      for (const expr of raw)
+        expect(expr).toMatch(/^(v\.css|r\.chart\.svg|v\.daily\.svg|v\.(c\.)?hourOfWeek\.svg|include\(.*\))$/);
     }
   });
 

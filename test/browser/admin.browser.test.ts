@@ -73,11 +73,44 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('table.venues tbody tr').count()).toBe(6);
     expect(await page.locator('script').count()).toBe(0);
     // The chart is laid out at a readable size.
-    const box = await page.locator('svg.chart').boundingBox();
+    expect(await page.locator('svg.chart-narrow').isVisible()).toBe(false);
+    const box = await page.locator('svg.chart-wide').boundingBox();
     expect(box!.width).toBeGreaterThan(600);
     mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('on a 360 px phone shows the narrow chart with text of at least 10 px, and date fields in the interface language', async () => {
+    const context = await browser!.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      javaScriptEnabled: false,
+      locale: 'de-DE', // a browser locale that is neither of the interface's languages
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/admin?lang=vi`);
+    await page.fill('#token', TOKENS.all);
+    await Promise.all([page.waitForURL(/\/admin\?lang=vi$/), page.click('button[type=submit]')]);
+    expect(await page.locator('svg.chart-wide').isVisible()).toBe(false);
+    expect(await page.locator('svg.chart-narrow').isVisible()).toBe(true);
+    // The rendered height of every chart text (axis, days, legend) at this width.
+    const heights = await page
+      .locator('svg.chart-narrow text')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+    expect(heights.length).toBeGreaterThan(5);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(10);
+    // Both lines are drawn, store clicks last (on top of continues).
+    const lines = await page
+      .locator('svg.chart-narrow polyline')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('class')));
+    expect(lines).toEqual(['line-continues', 'line-storeClicks']);
+    // The date fields show the ISO value and the Vietnamese hint, not a German date picker.
+    expect(await page.locator('input[name=from]').getAttribute('type')).toBe('text');
+    expect(await page.locator('input[name=from]').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('#date-hint').textContent()).toBe('Năm-tháng-ngày, ví dụ 2026-11-24');
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-phone.png'), fullPage: true });
     await context.close();
   });
 });

@@ -1,8 +1,11 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app.js';
 import type { Clock } from '../../src/counting/clock.js';
-import { testApp, UA } from '../helpers/app.js';
+import { runStats } from '../../src/stats/report.js';
+import { SIGNED_ARRIVAL, UAMSERVER, GUEST } from '../gateways/fixtures/coovachilli.js';
+import { demoConfig, demoWith, testApp, UA } from '../helpers/app.js';
 
 const DAY = '2026-11-24';
 /** 10:15 local time in Hà Nội (UTC+7). */
@@ -13,9 +16,9 @@ function clockAt(ms: number): Clock & { set(ms: number): void } {
   return { now: () => now, set: (m) => (now = m) };
 }
 
-async function setup() {
+async function setup(overrides: Partial<AppDeps> = {}) {
   const clock = clockAt(T0);
-  const portal = await testApp({ clock, trustProxy: true });
+  const portal = await testApp({ clock, trustProxy: true, ...overrides });
   const { app } = portal;
 
   /** Renders the page as one client and returns the URLs the page holds. */
@@ -45,7 +48,8 @@ async function setup() {
       .set('X-Forwarded-For', client.ip)
       .set(headers);
   async function totals() {
-    await portal.recorder.flush(true);
+    // A batch takes one event per visitor and kind: flush until nothing waits (bounded).
+    for (let i = 0; i < 50 && portal.recorder.depth > 0; i++) await portal.recorder.flush(true);
     return (await portal.store.stats({ from: DAY, to: DAY, groupBy: [] })).totals;
   }
   return { ...portal, clock, visit, get, totals };
@@ -82,12 +86,28 @@ describe('counting over HTTP', () => {
     expect(await t.totals()).toMatchObject({ impressions: 2, uniques: 1 });
   });
 
-  it('the same MAC is one visitor whatever its IP and browser', async () => {
+  it("an unsigned gateway's mac= is not trusted: 20 loads with random MACs from one client are 1 visitor", async () => {
     const t = await setup();
-    const a = { ip: '10.3.0.1', ua: UA.iosCaptive, mac: 'AA-BB-CC-00-11-22' };
-    const b = { ip: '10.3.0.99', ua: UA.iosSafari, mac: 'aa:bb:cc:00:11:22' };
-    await t.get((await t.visit(a)).beacon, a);
-    await t.get((await t.visit(b)).beacon, b);
+    for (let i = 0; i < 20; i++) {
+      const client = { ip: '10.3.0.1', mac: `02:00:00:00:00:${i.toString(16).padStart(2, '0')}` };
+      t.clock.set(T0 + i * 31 * 60_000); // each reload outside the dedupe window: a new impression
+      await t.get((await t.visit(client)).beacon, client);
+    }
+    expect(await t.totals()).toMatchObject({ impressions: 20, uniques: 1 });
+  });
+
+  it("a signed gateway's MAC (CoovaChilli with uamsecret) is one visitor whatever its IP and browser", async () => {
+    const config = demoWith('ga-ha-noi', {
+      gateway: { kind: 'coovachilli', uamsecret: 'greatsecret', uamserverUrl: UAMSERVER, ...GUEST },
+    });
+    const t = await setup({ config });
+    const signedVisit = async (client: { ip: string; ua: string }) => {
+      const res = await t.get(`/v/ga-ha-noi?${SIGNED_ARRIVAL}`, client);
+      expect(res.status).toBe(200);
+      await t.get(cheerio.load(res.text)('img.bcn').attr('src')!, client);
+    };
+    await signedVisit({ ip: '10.3.0.1', ua: UA.iosCaptive });
+    await signedVisit({ ip: '10.3.0.99', ua: UA.iosSafari });
     expect(await t.totals()).toMatchObject({ impressions: 1, uniques: 1 });
   });
 
@@ -145,6 +165,33 @@ describe('counting over HTTP', () => {
       ['ios', 1],
     ]);
     expect((await t.get('/v/ga-ha-noi/go/evil?t=x', iphone)).status).toBe(404);
+  });
+
+  it('a tap without the beacon counts as its page view: two travelers, one without images, no rate above 100 %', async () => {
+    const t = await setup();
+    const withImages = { ip: '10.6.1.1', ua: UA.androidWebView };
+    const noImages = { ip: '10.6.1.2', ua: UA.iosCaptive, lang: 'ko' };
+    const a = await t.visit(withImages);
+    await t.get(a.beacon, withImages);
+    await t.get(a.googlePlay, withImages);
+    const b = await t.visit(noImages);
+    await t.get(b.appStore, noImages); // the beacon never came
+    await t.get(b.continue, noImages);
+    expect(await t.totals()).toMatchObject({ impressions: 2, uniques: 2, storeClicks: 2, continues: 1 });
+    await t.get(b.beacon, noImages); // a late beacon is the same page view
+    expect(await t.totals()).toMatchObject({ impressions: 2, uniques: 2 });
+    for (const groupBy of [[], ['locale'], ['venue'], ['platform'], ['day'], ['gateway'], ['source']] as const) {
+      const report = await runStats(t.store, { from: DAY, to: DAY, groupBy: [...groupBy] }, demoConfig(), 'en');
+      for (const n of [report.totals, ...report.rows]) {
+        expect(n.clickRate, JSON.stringify(n)).toBeLessThanOrEqual(1);
+        expect(n.continueRate, JSON.stringify(n)).toBeLessThanOrEqual(1);
+      }
+    }
+    const byLocale = await runStats(t.store, { from: DAY, to: DAY, groupBy: ['locale'] }, demoConfig(), 'en');
+    expect(byLocale.rows.map((r) => [r.locale, r.impressions, r.storeClicks, r.clickRate])).toEqual([
+      ['ko', 1, 1, 1],
+      ['vi', 1, 1, 1],
+    ]);
   });
 
   it('counts continues with the page dimensions (language, gateway)', async () => {

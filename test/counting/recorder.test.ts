@@ -89,6 +89,33 @@ describe('Recorder', () => {
     expect(await impressions(store)).toBe(400);
   });
 
+  it('sums refused arrivals per day, venue, gateway and reason, and keeps them while the database is down', async () => {
+    const { store, recorder } = await setup();
+    const refusal = {
+      day: '2026-11-24',
+      venue: 'ga-ha-noi',
+      province: 'ha-noi',
+      kind: 'railway_station',
+      gateway: 'opennds',
+      reason: 'signature',
+    } as const;
+    store.down = true;
+    for (let i = 0; i < 5; i++) recorder.recordRefusal(refusal);
+    recorder.recordRefusal({ ...refusal, reason: 'host' });
+    expect(recorder.depth).toBe(2);
+    await recorder.flush(true); // fails: the refusals are put back
+    recorder.recordRefusal(refusal);
+    expect(recorder.depth).toBe(2);
+    store.down = false;
+    await recorder.flush(true);
+    expect(recorder.depth).toBe(0);
+    const rows = await store.refusals({ from: '2026-11-24', to: '2026-11-24', groupBy: [] });
+    expect(rows.map((r) => [r.reason, r.refused])).toEqual([
+      ['host', 1],
+      ['signature', 6],
+    ]);
+  });
+
   it('past the memory bound drops new events, counts them as dropped, and never throws', async () => {
     const { store, metrics, recorder } = await setup({ maxBuffered: 100 });
     store.down = true;

@@ -8,7 +8,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
- * Aruba Instant (gateways.md §10): the IAP's redirect (Dell W-Series Instant Table 28), the
+ * Aruba Instant: the IAP's redirect (Dell Networking W-Series Instant 6.4.3.1-4.2.0.0 User Guide, Table 28 "External Captive Portal Redirect Parameters"), the
  * authentication-text page, and the RADIUS-mode POST to `https://<switchip>/cgi-bin/login` [3p].
  */
 

@@ -8,7 +8,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
- * Cisco AireOS WLC external web auth / passthrough (gateways.md §7, [3p]): arrivals shaped as the
+ * Cisco AireOS WLC external web auth / passthrough (third-party: https://github.com/stuartst/cisco-wlc-captive-portal): arrivals shaped as the
  * WLC redirects, and a simulated `switch_url` that accepts only `buttonClicked=4` with a redirect_url.
  */
 

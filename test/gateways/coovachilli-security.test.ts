@@ -34,13 +34,23 @@ async function expectRefused(app: App, query: string, wayOn: string) {
 }
 
 const signedWithout = (md: boolean) => (md ? SIGNED_ARRIVAL : SIGNED_ARRIVAL.slice(0, SIGNED_ARRIVAL.indexOf('&md=')));
+/** The query signed again with the venue's uamsecret, as Chilli would sign it. */
+const resign = (query: string) => chilliQuery(UAMSERVER, [...new URLSearchParams(query)], SECRET);
 
 describe('CoovaChilli settings', () => {
   it('a uamsecret needs the uamserver URL it signs with', () => {
     const result = coovachilliGateway.settingsSchema.safeParse({ kind: 'coovachilli', uamsecret: SECRET, ...GUEST });
     expect(result.error!.issues[0]).toMatchObject({ path: ['uamserverUrl'] });
-    expect(coovachilliGateway.settingsSchema.safeParse({ kind: 'coovachilli', ...GUEST }).success).toBe(true);
+    expect(coovachilliGateway.settingsSchema.safeParse(signedSettings).success).toBe(true);
     expect(coovachilliGateway.settingsSchema.safeParse({ kind: 'coovachilli' }).success).toBe(false);
+  });
+
+  it('refuses a venue without uamsecret: the traveler could choose the CHAP challenge', () => {
+    const result = coovachilliGateway.settingsSchema.safeParse({ kind: 'coovachilli', ...GUEST });
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues.find((i) => i.path[0] === 'uamsecret')!;
+    expect(issue.message).toMatch(/^is missing: set `uamsecret` in chilli\.conf/);
+    expect(issue.message).toContain('choose the CHAP challenge');
   });
 });
 
@@ -60,7 +70,7 @@ describe('CoovaChilli: tampered, forged and expired', () => {
   });
 
   it('refuses Chilli addresses the venue does not allow, bad ports, unknown results', async () => {
-    const app = await appWith({ kind: 'coovachilli', ...GUEST });
+    const app = await appWith(signedSettings);
     const base = signedWithout(false);
     for (const change of [
       ['uamip=10.1.0.1', 'uamip=8.8.8.8'],
@@ -72,9 +82,9 @@ describe('CoovaChilli: tampered, forged and expired', () => {
       ['res=notyet', 'res=splash'],
       ['challenge=5b1d296db7826a655411dcd83ee25154', 'challenge=zz'],
     ])
-      await expectRefused(app, base.replace(change[0]!, change[1]!), APPLE);
-    const listed = await appWith({ kind: 'coovachilli', ...GUEST, allowedHosts: ['192.168.182.1:3990'] });
-    await expectRefused(listed, base, APPLE);
+      await expectRefused(app, resign(base.replace(change[0]!, change[1]!)), APPLE);
+    const listed = await appWith({ ...signedSettings, allowedHosts: ['192.168.182.1:3990'] });
+    await expectRefused(listed, SIGNED_ARRIVAL, APPLE);
   });
 
   it('keeps md valid when the traveler switches language (the portal appends `lang` after md)', async () => {

@@ -9,7 +9,7 @@ import { MERAKI_ARRIVAL } from './fixtures/meraki.js';
 import { recordingServer } from './fixtures/unifi.js';
 
 /**
- * Cisco Meraki click-through (gateways.md §6): the redirect as Meraki sends it, the grant as a
+ * Cisco Meraki click-through (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/): the redirect as Meraki sends it, the grant as a
  * browser redirect to `base_grant_url?continue_url=…[&duration=…]`, and hostile grant URLs.
  */
 

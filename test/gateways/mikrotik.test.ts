@@ -10,7 +10,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
- * MikroTik HotSpot (gateways.md §4): arrivals as examples/mikrotik/login.html sends them, and a
+ * MikroTik HotSpot (https://help.mikrotik.com/docs/x/AQAyBQ): arrivals as examples/mikrotik/login.html sends them, and a
  * simulated router `/login` that checks the trial user or the HTTP-CHAP password on its own.
  */
 
@@ -209,7 +209,7 @@ describe('MikroTik one-click user (mode user)', () => {
     expect(await res.text()).toContain('invalid username or password');
   });
 
-  it('without chap-id (https login): the plain password is posted', async () => {
+  it('without chap-id: the arrival is refused, and the shared password never reaches the browser', async () => {
     const router = await startRouter({ chap: false });
     const app = await appWith({
       kind: 'mikrotik',
@@ -218,15 +218,29 @@ describe('MikroTik one-click user (mode user)', () => {
       password: PASSWORD,
       allowedHosts: [router.host],
     });
-    const { go: cont } = await choices(app, arrival(router.host, { 'chap-id': '', 'chap-challenge': '' }));
-    const { fields, res } = await submitHandoff((await request(app).get(cont)).text);
-    expect(fields).toEqual([
-      ['username', 'bluezone'],
-      ['password', PASSWORD],
-      ['dst', 'http://www.example.com/news'],
-      ['popup', 'false'],
-    ]);
-    expect(res.status).toBe(302);
+    const withouts: Record<string, string>[] = [{ 'chap-id': '', 'chap-challenge': '' }, { 'chap-challenge': '' }];
+    for (const without of withouts) {
+      const res = await request(app).get(`/v/${VENUE}?${arrival(router.host, without)}`);
+      expect(res.status).toBe(400);
+      expect(res.text).not.toContain(PASSWORD);
+    }
+    const settings = mikrotikGateway.settingsSchema.parse({
+      kind: 'mikrotik',
+      mode: 'user',
+      username: 'bluezone',
+      password: PASSWORD,
+      allowedHosts: [router.host],
+    });
+    // A grant state without CHAP (a token from before this rule) is refused too, never a plain form.
+    await expect(
+      mikrotikGateway.grant({
+        settings,
+        state: { login: `http://${router.host}/login` },
+        landing: 'http://www.example.com/',
+        session: {},
+        http: { request: () => Promise.reject(new Error('no calls')) },
+      }),
+    ).rejects.toThrow(/chap-id/);
   });
 
   it('mode user needs the one-click user in the settings', () => {

@@ -7,7 +7,7 @@ import { splashChoices } from '../helpers/gateway-pages.js';
 import { renderSplash, startNdsPeer, submitForm, type NdsVars } from './fixtures/nodogsplash.js';
 
 /**
- * Nodogsplash 5.x (gateways.md §2): the shipped examples/nodogsplash/splash.html, filled in as NDS
+ * Nodogsplash 5.x (https://github.com/nodogsplash/nodogsplash/blob/master/resources/splash.html): the shipped examples/nodogsplash/splash.html, filled in as NDS
  * fills it, hands the traveler to the portal; the grant goes back to a simulated NDS router.
  */
 

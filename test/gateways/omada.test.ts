@@ -14,7 +14,7 @@ import {
 } from './fixtures/omada.js';
 
 /**
- * TP-Link Omada external portal (gateways.md §9): arrivals shaped as in TP-Link FAQ 3231 and a
+ * TP-Link Omada external portal (https://www.tp-link.com/us/support/faq/3231/): arrivals shaped as in TP-Link FAQ 3231 and a
  * simulated controller that checks the hotspot-operator login, the Csrf-Token header, the session
  * cookie and every field of extPortal/auth, including the `time` arithmetic.
  */
@@ -74,14 +74,14 @@ describe('Omada grant', () => {
     expect(auth!.headers['csrf-token']).toBe(controller.token);
     expect(auth!.headers.cookie).toBe(`TPOMADA_SESSIONID=${controller.session}`);
     expect(auth!.headers['content-type']).toBe('application/json');
-    // Default 480 minutes as a duration in milliseconds: 480 × 60 000.
+    // Default 480 minutes as a duration in microseconds, the unit TP-Link FAQ 3231 documents: 480 × 60 000 000.
     expect(auth!.body).toEqual({
       clientMac: 'A4-83-E7-1B-2C-3D',
       apMac: '50-C7-BF-AA-BB-CC',
       ssidName: 'Ga Ha Noi Free WiFi',
       radioId: 1,
       site: SITE,
-      time: 28800000,
+      time: 28800000000,
       authType: 4,
     });
   });
@@ -101,20 +101,22 @@ describe('Omada grant', () => {
         gatewayMac: '98-DA-C4-12-34-56',
         vid: 20,
         site: SITE,
-        time: 5400000,
+        time: 5400000000,
         authType: 4,
       });
     }
   });
 
-  it('time in microseconds, and as an absolute expiry, when configured', async () => {
-    const micro = await peer();
-    const a = await appWith(settings(micro.url, { timeUnit: 'microseconds' }), { session: { minutes: 90 } });
+  it('time in milliseconds, and as an absolute expiry, when configured', async () => {
+    const milli = await peer();
+    const a = await appWith(settings(milli.url, { timeUnit: 'milliseconds' }), { session: { minutes: 90 } });
     expect((await tap(a.app, (await arrive(a.app)).go)).status).toBe(303);
-    expect((micro.requests[1]!.body as { time: number }).time).toBe(5400000000);
+    expect((milli.requests[1]!.body as { time: number }).time).toBe(5400000);
 
     const absolute = await peer();
-    const b = await appWith(settings(absolute.url, { timeMode: 'absolute' }), { session: { minutes: 90 } });
+    const b = await appWith(settings(absolute.url, { timeMode: 'absolute', timeUnit: 'milliseconds' }), {
+      session: { minutes: 90 },
+    });
     const { go } = await arrive(b.app);
     const before = Date.now();
     expect((await tap(b.app, go)).status).toBe(303);
@@ -264,7 +266,7 @@ describe('Omada settings', () => {
     expect(parsed).toMatchObject({
       controllerUrl: 'https://omada.example.lan:8043',
       insecureTls: true,
-      timeUnit: 'milliseconds',
+      timeUnit: 'microseconds',
       timeMode: 'duration',
     });
     for (const bad of [{ controllerId: '../x' }, { controllerUrl: 'https://h/omada' }, { operatorPassword: '' }])

@@ -7,7 +7,7 @@ import { splashChoices } from '../helpers/gateway-pages.js';
 import { FASKEY, fasQueryString, startOpenndsPeer, type NdsClient } from './fixtures/opennds.js';
 
 /**
- * openNDS with the portal as its FAS (gateways.md §1): arrivals exactly as the router sends them at
+ * openNDS with the portal as its FAS (https://opennds.readthedocs.io/en/stable/fas.html): arrivals exactly as the router sends them at
  * levels 0, 1 and 2, and a simulated router whose `/opennds_auth/` checks the token it receives.
  */
 

@@ -5,7 +5,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
 
 /**
- * OPNsense captive portal (gateways.md §8): the adapter's redirect back to the template, and what a
+ * OPNsense captive portal (https://docs.opnsense.org/manual/captiveportal.html): the adapter's redirect back to the template, and what a
  * hostile client can change. The template itself is tested in opnsense-template.test.ts.
  */
 

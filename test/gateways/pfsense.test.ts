@@ -9,7 +9,7 @@ import { demoWith, testApp, UA } from '../helpers/app.js';
 import { splashChoices, submitHandoff } from '../helpers/gateway-pages.js';
 
 /**
- * pfSense captive portal, authentication "none" (gateways.md §8): the shipped portal page as pfSense
+ * pfSense captive portal, authentication "none" (https://docs.netgate.com/pfsense/en/latest/captiveportal/configuration.html): the shipped portal page as pfSense
  * fills it in, and a simulated `$PORTAL_ACTION$` (index.php) that allows the client only for a POST
  * with `accept` and the right `zone`.
  */

@@ -10,7 +10,7 @@ import { splashChoices } from '../helpers/gateway-pages.js';
 import { classicSettings, UNIFI_EXAMPLE, unifiController, type UnifiPeerOptions } from './fixtures/unifi.js';
 
 /**
- * UniFi external portal (gateways.md §5), what goes wrong: controller down, hanging, refusing;
+ * UniFi external portal (https://help.ui.com/hc/en-us/articles/31228198640023), what goes wrong: controller down, hanging, refusing;
  * forged, changed, expired and replayed parameters; TLS with a self-signed certificate.
  */
 

@@ -12,7 +12,7 @@ import {
 } from './fixtures/unifi.js';
 
 /**
- * UniFi external portal (gateways.md §5): arrivals shaped as the controller sends them, and a
+ * UniFi external portal (https://help.ui.com/hc/en-us/articles/31228198640023): arrivals shaped as the controller sends them, and a
  * simulated controller that checks every call the portal makes (classic, UniFi OS, Integration API).
  */
 

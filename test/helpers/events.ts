@@ -12,6 +12,7 @@ export function key(overrides: Partial<CounterKey> = {}): CounterKey {
     platform: 'android',
     gateway: 'generic',
     source: 'page',
+    channel: 'wifi',
     ...overrides,
   };
 }

@@ -22,6 +22,10 @@ export function flakyStore(inner: Store): Store & { down: boolean; calls: number
     rollupUniquesBefore: guard((d: string) => inner.rollupUniquesBefore(d)),
     pruneHourlyBefore: guard((h: string) => inner.pruneHourlyBefore(h)),
     stats: guard((q: Parameters<Store['stats']>[0]) => inner.stats(q)),
+    refusals: guard((q: Parameters<Store['refusals']>[0]) => inner.refusals(q)),
+    hitThrottle: guard((k: string, w: number, n: number, d?: 1 | -1) => inner.hitThrottle(k, w, n, d)),
+    resetThrottle: guard((k: string) => inner.resetThrottle(k)),
+    backupTo: guard((f: string) => inner.backupTo(f)),
     ping: guard(() => inner.ping()),
     close: () => inner.close(),
   });

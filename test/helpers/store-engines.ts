@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +23,12 @@ export interface StoreEngine {
   inspect?: {
     tables(id: string): Promise<string[]>;
     rows(id: string, table: string): Promise<Record<string, unknown>[]>;
+    /**
+     * The files that hold database `id` on disk, as they are now: SQLite's main file and WAL;
+     * PostgreSQL's relation files (every segment) of the schema's tables, indexes and TOAST tables,
+     * after a CHECKPOINT (read through `pg_relation_filepath` and `data_directory`; needs root).
+     */
+    files(id: string): Promise<string[]>;
   };
   /**
    * PostgreSQL only: where the server listens, and a store (not migrated) on a new database reached
@@ -89,6 +95,7 @@ function sqliteFile(): StoreEngine {
         ),
       rows: (id, table) =>
         readonly(id, (db) => db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]),
+      files: async (id) => [file(id), `${file(id)}-wal`].filter((f) => existsSync(f)),
     },
     async cleanup() {
       await closing(stores);
@@ -139,6 +146,30 @@ function postgres(url: string): StoreEngine {
           (r) => String(r.table_name),
         ),
       rows: (id, table) => query(`SELECT * FROM "${schemaOf(id)}"."${table}"`),
+      async files(id) {
+        await query('CHECKPOINT');
+        const [dir] = await query('SHOW data_directory');
+        const rows = await query(
+          `WITH own AS (SELECT c.oid, c.reltoastrelid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'i', 'm'))
+           SELECT pg_relation_filepath(oid) AS path FROM own
+           UNION SELECT pg_relation_filepath(reltoastrelid) FROM own WHERE reltoastrelid <> 0
+           UNION SELECT pg_relation_filepath(i.indexrelid) FROM own JOIN pg_index i ON i.indrelid = own.reltoastrelid`,
+          [schemaOf(id)],
+        );
+        const base = String(dir!.data_directory);
+        const out: string[] = [];
+        for (const row of rows) {
+          if (row.path === null) continue;
+          const first = path.join(base, String(row.path));
+          for (let segment = 0; segment < 1000; segment++) {
+            const f = segment === 0 ? first : `${first}.${segment}`;
+            if (!existsSync(f)) break;
+            out.push(f);
+          }
+        }
+        return out;
+      },
     },
     async cleanup() {
       await closing(stores);

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
+import { venueCode } from '../../src/page/short-link.js';
 import { TOKENS } from '../admin/fixtures.js';
 import { FIRST_FIXTURES, gatewayVenueId } from './portal.js';
 
@@ -111,7 +112,7 @@ export const ROUTES: RouteCase[] = [
     noStore: true,
     params: ['t'],
   },
-  ...(['appStore', 'googlePlay', 'web', 'continue'] as const).map((target): RouteCase => ({
+  ...(['appStore', 'googlePlay', 'web', 'continue', 'already'] as const).map((target): RouteCase => ({
     name: `go ${target}`,
     method: 'GET',
     path: `/v/${DEMO_VENUE}/go/${target}?t={t}&s={s}`,
@@ -121,6 +122,15 @@ export const ROUTES: RouteCase[] = [
     noStore: true,
     params: ['t', 's', 'lang'],
   })),
+  {
+    name: 'QR short link (scan)',
+    method: 'GET',
+    path: `/q/${venueCode(DEMO_VENUE)}/p`,
+    kind: 'redirect',
+    status: 302,
+    noStore: true,
+    params: [],
+  },
   {
     name: 'go without grant state (info page link)',
     method: 'GET',
@@ -235,6 +245,7 @@ export const ROUTES: RouteCase[] = [
     params: ['seconds', 'lang'],
   },
   ...gatewayRoutes,
+  { name: 'venue list (GET /)', method: 'GET', path: '/', kind: 'page', status: 200, noStore: true, params: ['lang'] },
   { name: 'healthz', method: 'GET', path: '/healthz', kind: 'json', status: 200, noStore: true, params: [] },
   { name: 'readyz', method: 'GET', path: '/readyz', kind: 'json', status: 200, noStore: true, params: [] },
   {

@@ -11,6 +11,9 @@ const numbers = {
   grantsFailed: 0,
   clickRate: 0.3333,
   continueRate: 0,
+  scans: 4,
+  alreadyHave: 1,
+  adoption: 0.5,
 };
 
 describe('CSV', () => {
@@ -42,18 +45,18 @@ describe('CSV', () => {
     const text = statsCsv(report);
     expect(
       text.startsWith(
-        '\uFEFFday,venue,venueName,impressions,uniques,storeClicks,continues,grantsOk,grantsFailed,clickRate,continueRate\r\n',
+        '\uFEFFday,venue,venueName,impressions,uniques,storeClicks,continues,grantsOk,grantsFailed,clickRate,continueRate,scans,alreadyHave,adoption\r\n',
       ),
     ).toBe(true);
-    expect(text).toContain('\r\n2026-11-24,ga-ha-noi,Ga Hà Nội,3,2,1,0,0,0,,0\r\n');
+    expect(text).toContain('\r\n2026-11-24,ga-ha-noi,Ga Hà Nội,3,2,1,0,0,0,,0,4,1,0.5\r\n');
     expect(csvFilename(report)).toBe('bluezone-stats-2026-11-01-2026-11-24.csv');
   });
 
   it('without grouping, writes the totals as the one line', () => {
     const text = statsCsv({ from: 'a', to: 'b', groupBy: [], totals: numbers, rows: [] });
     expect(text.split('\r\n')).toEqual([
-      '\uFEFFimpressions,uniques,storeClicks,continues,grantsOk,grantsFailed,clickRate,continueRate',
-      '3,2,1,0,0,0,0.3333,0',
+      '\uFEFFimpressions,uniques,storeClicks,continues,grantsOk,grantsFailed,clickRate,continueRate,scans,alreadyHave,adoption',
+      '3,2,1,0,0,0,0.3333,0,4,1,0.5',
       '',
     ]);
   });

@@ -34,6 +34,7 @@ export function key(overrides: Partial<CounterKey> = {}): CounterKey {
     platform: 'android',
     gateway: 'generic',
     source: 'page',
+    channel: 'wifi',
     ...overrides,
   };
 }
@@ -42,6 +43,8 @@ const FIELD_OF: Record<MarkKind, CounterField> = {
   impression: 'impressions',
   click: 'storeClicks',
   continue: 'continues',
+  scan: 'scans',
+  already: 'alreadyHave',
 };
 
 /** Epoch ms of a UTC hour `YYYY-MM-DDTHH` plus `minutes`. */
@@ -86,7 +89,7 @@ export function batch(marked: MarkedEvent[] = [], counters: Batch['counters'] = 
 }
 
 export function zeroSums(): CounterDelta {
-  return { impressions: 0, storeClicks: 0, continues: 0, grantsOk: 0, grantsFailed: 0 };
+  return { impressions: 0, storeClicks: 0, continues: 0, grantsOk: 0, grantsFailed: 0, scans: 0, alreadyHave: 0 };
 }
 
 /**
@@ -106,6 +109,10 @@ export function counterGrid(days = ['2026-11-23', '2026-11-24', '2026-11-25']): 
               const delta: Partial<CounterDelta> = { impressions: (i % 7) + 1, storeClicks: i % 3, continues: i % 5 };
               if (i % 2) delta.grantsOk = 1;
               if (i % 4 === 0) delta.grantsFailed = 2;
+              // Every third card row is a scan of the printed card's QR code; the others are Wi-Fi.
+              const channel = source === 'card' && i % 3 === 0 ? 'poster' : 'wifi';
+              if (channel === 'poster') delta.scans = (i % 4) + 1;
+              else delta.alreadyHave = i % 4;
               counters.push({
                 key: key({
                   hour: `${day}T${hh}`,
@@ -115,6 +122,7 @@ export function counterGrid(days = ['2026-11-23', '2026-11-24', '2026-11-25']): 
                   source,
                   campaign: d === 0 ? 'autumn' : 'bluezone-2026',
                   gateway: n === 2 ? 'meraki' : 'generic',
+                  channel,
                 }),
                 delta,
               });

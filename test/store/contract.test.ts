@@ -112,6 +112,8 @@ describe.each(engines)('Store contract on $name', (engine) => {
           continues: 0,
           grantsOk: 4,
           grantsFailed: 1,
+          scans: 0,
+          alreadyHave: 0,
           uniques: 2,
         },
       ]);
@@ -136,12 +138,29 @@ describe.each(engines)('Store contract on $name', (engine) => {
       ['platform', 'hour'],
       ['hour', 'locale'],
       ['campaign', 'gateway'],
+      ['channel', 'venue'],
+      ['day', 'channel'],
+      ['campaign', 'channel'],
     ])('groups by %s then %s, sorted in that order', async (first, second) => {
       await seed();
       const query: StatsQuery = { ...ALL_DAYS, groupBy: [first, second] };
       const result = await store.stats(query);
       expect(result).toEqual(expectedStats(grid, query));
       expect(result.rows.length).toBeGreaterThan(2);
+    });
+
+    it('narrows an hour grouping to the given hours, and ignores them otherwise', async () => {
+      await seed();
+      const hours = { from: `${DAY2}T13`, to: `${DAY3}T00` };
+      const narrowed = await store.stats({ from: DAY2, to: DAY3, hours, groupBy: ['hour', 'venue'] });
+      const all = expectedStats(grid, { from: DAY2, to: DAY3, groupBy: ['hour', 'venue'] }).rows;
+      const inRange = all.filter((r) => r.group.hour! >= hours.from && r.group.hour! <= hours.to);
+      expect(narrowed.rows).toEqual(inRange);
+      expect(new Set(narrowed.rows.map((r) => r.group.hour))).toEqual(
+        new Set([`${DAY2}T13`, `${DAY2}T23`, `${DAY3}T00`]),
+      );
+      const byDay = await store.stats({ from: DAY2, to: DAY3, hours, groupBy: ['day'] });
+      expect(byDay).toEqual(expectedStats(grid, { from: DAY2, to: DAY3, groupBy: ['day'] }));
     });
 
     it('answers totals only when there is no grouping', async () => {

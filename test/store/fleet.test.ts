@@ -9,8 +9,14 @@ const engines = await storeEngines({ postgresOnly: true });
 const DAY = '2026-11-24';
 const VENUES = 6;
 const VISITORS = 300;
-const KINDS: MarkKind[] = ['impression', 'click', 'continue'];
-const FIELD = { impression: 'impressions', click: 'storeClicks', continue: 'continues' } as const;
+const KINDS: MarkKind[] = ['impression', 'click', 'continue', 'scan', 'already'];
+const FIELD = {
+  impression: 'impressions',
+  click: 'storeClicks',
+  continue: 'continues',
+  scan: 'scans',
+  already: 'alreadyHave',
+} as const;
 const BATCHES = 50;
 const EVENTS = 200;
 
@@ -79,12 +85,23 @@ function expected(all: Batch[]) {
       continues: number;
       grantsOk: number;
       grantsFailed: number;
+      scans: number;
+      alreadyHave: number;
       uniques: number;
     }
   >();
   const row = (venue: string) => {
     if (!perVenue.has(venue))
-      perVenue.set(venue, { impressions: 0, storeClicks: 0, continues: 0, grantsOk: 0, grantsFailed: 0, uniques: 0 });
+      perVenue.set(venue, {
+        impressions: 0,
+        storeClicks: 0,
+        continues: 0,
+        grantsOk: 0,
+        grantsFailed: 0,
+        scans: 0,
+        alreadyHave: 0,
+        uniques: 0,
+      });
     return perVenue.get(venue)!;
   };
   const marks = new Set<string>();
@@ -93,7 +110,7 @@ function expected(all: Batch[]) {
       const id = `${e.day}/${e.key.venue}/${e.visitor}/${e.kind}`;
       if (marks.has(id)) continue;
       marks.add(id);
-      row(e.key.venue)[e.field as 'impressions' | 'storeClicks' | 'continues']++;
+      row(e.key.venue)[e.field as 'impressions' | 'storeClicks' | 'continues' | 'scans' | 'alreadyHave']++;
       if (e.kind === 'impression') row(e.key.venue).uniques++;
     }
     for (const c of b.counters) {

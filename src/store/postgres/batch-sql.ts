@@ -33,33 +33,58 @@ export const MOVE_MARKS_SQL = `UPDATE visitor_marks AS m SET last_at = u.last_at
     AND m.last_at <= u.last_at - $6::bigint
   RETURNING m.day, m.venue, m.visitor, m.kind`;
 
-const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source';
+const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source, channel';
+const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+/** The dimensions of the venue rollups (migration 3). */
+const VENUE_DIMS = 'venue, province, kind, campaign, channel';
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
-  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed`;
+  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
+  sum(already_have) AS already_have`;
 const ADD = `impressions = t.impressions + EXCLUDED.impressions, store_clicks = t.store_clicks + EXCLUDED.store_clicks,
   continues = t.continues + EXCLUDED.continues, grants_ok = t.grants_ok + EXCLUDED.grants_ok,
-  grants_failed = t.grants_failed + EXCLUDED.grants_failed`;
+  grants_failed = t.grants_failed + EXCLUDED.grants_failed, scans = t.scans + EXCLUDED.scans,
+  already_have = t.already_have + EXCLUDED.already_have`;
 
 /**
- * Adds one row per increment to the hourly and the daily counters in one round trip. Rows are
+ * Adds one row per increment to the hourly and the daily counters, and to their venue rollups, in
+ * one round trip. Rows are
  * summed per key first (ON CONFLICT may touch a row only once per statement) and written in key
  * order, so that concurrent batches lock shared rows in the same order and never deadlock.
  */
 export const COUNT_SQL = `WITH input AS (
     SELECT hour, ${DIMS}, ${SUMS}
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-      $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])
-      AS u (hour, ${DIMS}, impressions, store_clicks, continues, grants_ok, grants_failed)
+      $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
+      $16::bigint[], $17::bigint[])
+      AS u (hour, ${DIMS}, ${COUNTERS})
     GROUP BY hour, ${DIMS}
   ), hourly AS (
-    INSERT INTO counts_hourly AS t (hour, ${DIMS}, impressions, store_clicks, continues, grants_ok, grants_failed)
+    INSERT INTO counts_hourly AS t (hour, ${DIMS}, ${COUNTERS})
     SELECT * FROM input ORDER BY hour, ${DIMS}
     ON CONFLICT (hour, ${DIMS}) DO UPDATE SET ${ADD}
+  ), venue_hourly AS (
+    INSERT INTO counts_venue_hourly AS t (hour, ${VENUE_DIMS}, ${COUNTERS})
+    SELECT hour, ${VENUE_DIMS}, ${SUMS} FROM input
+    GROUP BY hour, ${VENUE_DIMS} ORDER BY hour, ${VENUE_DIMS}
+    ON CONFLICT (hour, ${VENUE_DIMS}) DO UPDATE SET ${ADD}
+  ), venue_daily AS (
+    INSERT INTO counts_venue_daily AS t (day, ${VENUE_DIMS}, ${COUNTERS})
+    SELECT substr(hour, 1, 10), ${VENUE_DIMS}, ${SUMS} FROM input
+    GROUP BY substr(hour, 1, 10), ${VENUE_DIMS} ORDER BY substr(hour, 1, 10), ${VENUE_DIMS}
+    ON CONFLICT (day, ${VENUE_DIMS}) DO UPDATE SET ${ADD}
   )
-  INSERT INTO counts_daily AS t (day, ${DIMS}, impressions, store_clicks, continues, grants_ok, grants_failed)
+  INSERT INTO counts_daily AS t (day, ${DIMS}, ${COUNTERS})
   SELECT substr(hour, 1, 10), ${DIMS}, ${SUMS} FROM input
   GROUP BY substr(hour, 1, 10), ${DIMS} ORDER BY substr(hour, 1, 10), ${DIMS}
   ON CONFLICT (day, ${DIMS}) DO UPDATE SET ${ADD}`;
+
+/**
+ * Adds refused arrivals per (day, venue, gateway, reason); the caller sums them per key and sorts
+ * them, so concurrent batches lock rows in one order.
+ */
+export const REFUSALS_SQL = `INSERT INTO refusals_daily AS t (day, venue, province, kind, gateway, reason, refused)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+  ON CONFLICT (day, venue, gateway, reason) DO UPDATE SET refused = t.refused + EXCLUDED.refused`;
 
 /** A mark's identity: (day, venue, visitor, kind); NUL occurs in none of them. */
 export function markId(day: string, venue: string, visitor: string, kind: string): string {
@@ -120,28 +145,34 @@ export function moveValues(events: readonly MarkedEvent[], windowMs: number): un
   ];
 }
 
+/** Hour and dimensions of a counter row, in COUNT_SQL's column order. */
+const KEY_FIELDS = [
+  'hour',
+  'venue',
+  'province',
+  'kind',
+  'campaign',
+  'locale',
+  'platform',
+  'gateway',
+  'source',
+  'channel',
+] as const;
+
 /**
- * The fourteen array parameters of COUNT_SQL: one row per counted event (one in its field) and
+ * The seventeen array parameters of COUNT_SQL: one row per counted event (one in its field) and
  * one per plain counter. Null values, NaN or fractional deltas are rejected by PostgreSQL.
  */
 export function countValues(counted: readonly MarkedEvent[], counters: Batch['counters']): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+  const columns: unknown[][] = Array.from({ length: KEY_FIELDS.length + COUNTER_FIELDS.length }, () => []);
   const push = (key: CounterKey, delta: Partial<CounterDelta>) => {
-    const values: unknown[] = [
-      key.hour,
-      key.venue,
-      key.province,
-      key.kind,
-      key.campaign,
-      key.locale,
-      key.platform,
-      key.gateway,
-    ];
-    values.push(key.source, ...COUNTER_FIELDS.map((field) => delta[field] ?? 0));
+    const values: unknown[] = KEY_FIELDS.map((name) => key[name]);
+    values.push(...COUNTER_FIELDS.map((field) => delta[field] ?? 0));
     values.forEach((value, i) => columns[i]!.push(value));
   };
   for (const e of counted) {
-    if (!COUNTER_FIELDS.includes(e.field)) throw new TypeError(`unknown counter field "${String(e.field)}"`);
+    if (!(COUNTER_FIELDS as readonly string[]).includes(e.field))
+      throw new TypeError(`unknown counter field "${String(e.field)}"`);
     push(e.key, { [e.field]: 1 });
   }
   for (const { key, delta } of counters) push(key, delta);

@@ -1,8 +1,11 @@
 import pg from 'pg';
-import type { StatsQuery, StatsResult, Store } from '../store.js';
+import type { RefusalRow, StatsQuery, StatsResult, Store } from '../store.js';
+import { DAY_TABLES, dropDayPartitionsBefore, ensureDayPartitions } from './day-partitions.js';
 import { migrations } from './migrations.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
-import { statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
+import { refusalsSql, statsSql, statsValues, type Sql, type StatsSql } from './stats-sql.js';
+import { checkThrottleArgs } from '../throttle-args.js';
+import { hitThrottle, resetThrottle } from './throttle.js';
 import { transaction } from './transaction.js';
 import { writeBatch } from './write-batch.js';
 
@@ -52,6 +55,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) throw new Error('the PostgreSQL store is closed');
   };
   const statsCache = new Map<string, StatsSql>();
+  // Days whose salt and visitor-mark partitions this instance created or found (day-partitions.ts).
+  const partitioned = new Set<string>();
+  const ensurePartitions = async (days: Iterable<string>) => {
+    const missing = [...new Set(days)].filter((day) => !partitioned.has(day));
+    if (missing.length === 0) return;
+    await ensureDayPartitions(pool, DAY_TABLES, missing);
+    for (const day of missing) partitioned.add(day);
+  };
   // Stats group tens of thousands of rows: enough memory to hash and sort them without spilling
   // to disk (4 MB by default), for these read-only statements only.
   const run = (sql: Sql, query: StatsQuery) =>
@@ -89,13 +100,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       if (!Number.isFinite(windowMs) || windowMs < 0) {
         throw new RangeError(`dedupe window must be a finite number of milliseconds >= 0 (got ${windowMs})`);
       }
-      if (batch.marked.length === 0 && batch.counters.length === 0) return { counted: 0, deduplicated: 0 };
-      return transaction(pool, (client) => writeBatch(client, batch, windowMs));
+      if (batch.marked.length === 0 && batch.counters.length === 0 && !batch.refusals?.length) {
+        return { counted: 0, deduplicated: 0 };
+      }
+      await ensurePartitions(batch.marked.map((e) => e.day));
+      try {
+        return await transaction(pool, (client) => writeBatch(client, batch, windowMs));
+      } catch (err) {
+        // 23514: no partition for a row's day (another instance dropped it): the retry recreates it.
+        if ((err as { code?: string }).code === '23514') partitioned.clear();
+        throw err;
+      }
     },
 
     async ensureSalt(day, candidate) {
       open();
       if (!Buffer.isBuffer(candidate) || candidate.length === 0) throw new TypeError('salt must be a non-empty Buffer');
+      // A deleted day's partitions may have been dropped by another instance: always check here.
+      partitioned.delete(day);
+      await ensurePartitions([day]);
       const inserted = await pool.query<{ salt: Buffer }>(
         'INSERT INTO salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING RETURNING salt',
         [day, candidate],
@@ -109,24 +132,32 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     async deleteSaltsBefore(day) {
       open();
-      return (await pool.query('DELETE FROM salts WHERE day < $1', [day])).rowCount ?? 0;
+      const counts = await dropDayPartitionsBefore(pool, 'salts', day, async (client, partition) =>
+        Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${partition}`)).rows[0]?.n ?? 0),
+      );
+      return counts.reduce((a, b) => a + b, 0);
     },
 
     async rollupUniquesBefore(day) {
       open();
       // The uniques are already counted (applyBatch adds each new impression mark), so the rollup
-      // only forgets the hashes. It reports the (day, venue) pairs whose marks it deleted.
-      const result = await pool.query<{ pairs: string }>(
-        `WITH gone AS (DELETE FROM visitor_marks WHERE day < $1 RETURNING day, venue)
-         SELECT count(*) AS pairs FROM (SELECT DISTINCT day, venue FROM gone) AS p`,
-        [day],
-      );
-      return Number(result.rows[0]?.pairs ?? 0);
+      // only forgets the hashes, by dropping the days' partitions. It reports the (day, venue)
+      // pairs whose marks it deleted.
+      const pairs = await dropDayPartitionsBefore(pool, 'visitor_marks', day, async (client, partition) => {
+        const sql = `SELECT count(DISTINCT venue) AS pairs FROM ${partition}`;
+        return Number((await client.query<{ pairs: string }>(sql)).rows[0]?.pairs ?? 0);
+      });
+      for (const gone of [...partitioned]) if (gone < day) partitioned.delete(gone);
+      return pairs.reduce((a, b) => a + b, 0);
     },
 
     async pruneHourlyBefore(hour) {
       open();
-      return (await pool.query('DELETE FROM counts_hourly WHERE hour < $1', [hour])).rowCount ?? 0;
+      // The venue rollup's hours go with the hourly rows (both keep their daily totals).
+      return transaction(pool, async (client) => {
+        await client.query('DELETE FROM counts_venue_hourly WHERE hour < $1', [hour]);
+        return (await client.query('DELETE FROM counts_hourly WHERE hour < $1', [hour])).rowCount ?? 0;
+      });
     },
 
     async stats(query): Promise<StatsResult> {
@@ -138,6 +169,32 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       // Two connections: the counters and the uniques are read at the same time.
       const [counters, uniques] = await Promise.all([run(sql.counters, query), run(sql.uniques, query)]);
       return assemble(query, counters, uniques);
+    },
+
+    async refusals(query): Promise<RefusalRow[]> {
+      open();
+      checkQuery({ ...query, groupBy: [] });
+      const sql = refusalsSql(query);
+      const { rows } = await pool.query<RefusalRow>(sql.text, statsValues(sql, query));
+      return rows.map((r) => ({ venue: r.venue, gateway: r.gateway, reason: r.reason, refused: Number(r.refused) }));
+    },
+
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return hitThrottle(pool, key, windowMs, now, delta);
+    },
+
+    async resetThrottle(key) {
+      open();
+      await resetThrottle(pool, key);
+    },
+
+    async backupTo() {
+      throw new Error(
+        "backups of a PostgreSQL store are made with PostgreSQL's own tools: " +
+          'pg_dump --format=custom --file=portal.dump "$DATABASE_URL" (restore with pg_restore); see docs/DEPLOYMENT.md',
+      );
     },
 
     async ping() {

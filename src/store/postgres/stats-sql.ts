@@ -1,5 +1,5 @@
 import type { GroupKey, StatsQuery } from '../store.js';
-import { groupsCarryUniques } from '../stats-shape.js';
+import { counterTable, groupsCarryUniques } from '../stats-shape.js';
 
 /** A statement and the names of its `$n` parameters, in order. */
 export interface Sql {
@@ -22,8 +22,8 @@ export function statsValues(sql: Sql, query: StatsQuery): unknown[] {
   const values: Record<ParamName, unknown> = {
     from: query.from,
     to: query.to,
-    fromHour: `${query.from}T00`,
-    toHour: `${query.to}T99`,
+    fromHour: query.hours?.from ?? `${query.from}T00`,
+    toHour: query.hours?.to ?? `${query.to}T99`,
     venues: query.venues ?? [],
     provinces: query.provinces ?? [],
     kinds: query.kinds ?? [],
@@ -43,7 +43,8 @@ class Params {
 }
 
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
-  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed`;
+  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
+  sum(already_have) AS already_have`;
 
 /** Filters; an empty list matches nothing. `kind` is the venue kind in every table read here. */
 function filters(query: StatsQuery, p: Params): string {
@@ -77,7 +78,7 @@ export function statsSql(query: StatsQuery): StatsSql {
   const range = hourly
     ? `hour BETWEEN ${pc.ref('fromHour')} AND ${pc.ref('toHour')}`
     : `day BETWEEN ${pc.ref('from')} AND ${pc.ref('to')}`;
-  const counters = `SELECT ${c.select}${SUMS} FROM ${hourly ? 'counts_hourly' : 'counts_daily'}
+  const counters = `SELECT ${c.select}${SUMS} FROM ${counterTable(groupBy)}
     WHERE ${range}${filters(query, pc)}${c.tail}`;
 
   const u = grouped(groupsCarryUniques(groupBy) ? [...groupBy] : []);
@@ -85,4 +86,13 @@ export function statsSql(query: StatsQuery): StatsSql {
   const uniques = `SELECT ${u.select}sum(visitors) AS uniques FROM uniques_daily
     WHERE day BETWEEN ${pu.ref('from')} AND ${pu.ref('to')}${filters(query, pu)}${u.tail}`;
   return { counters: { text: counters, params: pc.names }, uniques: { text: uniques, params: pu.names } };
+}
+
+/** Refused arrivals per venue, gateway and reason over the days and filters of `query`. */
+export function refusalsSql(query: StatsQuery): Sql {
+  const p = new Params();
+  const text = `SELECT venue, gateway, reason, sum(refused) AS refused FROM refusals_daily
+    WHERE day BETWEEN ${p.ref('from')} AND ${p.ref('to')}${filters(query, p)}
+    GROUP BY venue, gateway, reason ORDER BY venue, gateway, reason`;
+  return { text, params: p.names };
 }

@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import type { Batch, BatchResult, MarkedEvent } from '../store.js';
+import type { Batch, BatchResult, MarkedEvent, RefusalCount } from '../store.js';
 import {
   COUNT_SQL,
   INSERT_MARKS_SQL,
   MOVE_MARKS_SQL,
+  REFUSALS_SQL,
   countValues,
   insertValues,
   markId,
@@ -50,6 +51,31 @@ export async function writeBatch(client: pg.PoolClient, batch: Batch, windowMs: 
   }
   if (counted.length > 0 || batch.counters.length > 0) {
     await client.query({ name: 'bz_count', text: COUNT_SQL, values: countValues(counted, batch.counters) });
+  }
+  const refusals = batch.refusals ?? [];
+  if (refusals.length > 0) {
+    const summed = new Map<string, RefusalCount>();
+    for (const r of refusals) {
+      const id = `${r.day}\0${r.venue}\0${r.gateway}\0${r.reason}`;
+      const entry = summed.get(id);
+      if (entry) summed.set(id, { ...entry, count: entry.count + r.count });
+      else summed.set(id, r);
+    }
+    const sorted = [...summed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+    const column = (f: (r: (typeof sorted)[number]) => unknown) => sorted.map(f);
+    await client.query({
+      name: 'bz_refusals',
+      text: REFUSALS_SQL,
+      values: [
+        column((r) => r.day),
+        column((r) => r.venue),
+        column((r) => r.province),
+        column((r) => r.kind),
+        column((r) => r.gateway),
+        column((r) => r.reason),
+        column((r) => r.count),
+      ],
+    });
   }
   return { counted: counted.length, deduplicated: batch.marked.length - counted.length };
 }

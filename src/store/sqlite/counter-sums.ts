@@ -10,9 +10,12 @@ const KEY_FIELDS = [
   'platform',
   'gateway',
   'source',
+  'channel',
 ] as const;
+/** Index of the first delta in a row: after the hour and the dimensions. */
+const FIRST_DELTA = KEY_FIELDS.length;
 
-/** One hourly counter row to add: hour, the 8 dimensions, the 5 deltas (COUNTER_FIELDS order). */
+/** One hourly counter row to add: hour, the 9 dimensions, the deltas (COUNTER_FIELDS order). */
 export type CounterRow = unknown[];
 
 /**
@@ -26,14 +29,14 @@ export class HourlySums {
   /** Adds `delta` (missing fields: 0) to the key's row. */
   add(key: CounterKey, delta: Partial<CounterDelta>): void {
     const row = this.row(key);
-    for (let i = 0; i < COUNTER_FIELDS.length; i++) (row[9 + i] as number) += delta[COUNTER_FIELDS[i]!] ?? 0;
+    for (let i = 0; i < COUNTER_FIELDS.length; i++) (row[FIRST_DELTA + i] as number) += delta[COUNTER_FIELDS[i]!] ?? 0;
   }
 
   /** Adds one to `field` of the key's row. */
   addOne(key: CounterKey, field: CounterField): void {
-    const index = COUNTER_FIELDS.indexOf(field);
+    const index = (COUNTER_FIELDS as readonly string[]).indexOf(field);
     if (index < 0) throw new TypeError(`unknown counter field "${String(field)}"`);
-    (this.row(key)[9 + index] as number) += 1;
+    (this.row(key)[FIRST_DELTA + index] as number) += 1;
   }
 
   rows(): IterableIterator<CounterRow> {
@@ -45,10 +48,10 @@ export class HourlySums {
       if (typeof k[name] !== 'string') throw new TypeError(`counter key ${name} must be a string (got ${k[name]})`);
     }
     // NUL does not occur in dimension values (venue ids, locales, enums), so the id is unambiguous.
-    const id = `${k.hour}\0${k.venue}\0${k.province}\0${k.kind}\0${k.campaign}\0${k.locale}\0${k.platform}\0${k.gateway}\0${k.source}`;
+    const id = KEY_FIELDS.map((name) => k[name]).join('\0');
     let row = this.sums.get(id);
     if (!row) {
-      row = [k.hour, k.venue, k.province, k.kind, k.campaign, k.locale, k.platform, k.gateway, k.source, 0, 0, 0, 0, 0];
+      row = [...KEY_FIELDS.map((name) => k[name]), ...COUNTER_FIELDS.map(() => 0)];
       this.sums.set(id, row);
     }
     return row;

@@ -29,6 +29,57 @@ const DIMENSIONS = `
 
 const KEY = 'venue, province, kind, campaign, locale, platform, gateway, source';
 
+/**
+ * Version 3: a counter table rebuilt with the \`channel\` dimension in its primary key (SQLite cannot
+ * change a primary key in place) and the \`scans\` and \`already_have\` counters. Existing rows are
+ * Wi-Fi page and card events: channel \`wifi\`.
+ */
+function rebuild(table: string, time: 'hour' | 'day'): string {
+  return `CREATE TABLE ${table}_v3 (
+  ${time} TEXT NOT NULL,${DIMENSIONS},
+  channel TEXT NOT NULL,
+  scans INTEGER NOT NULL DEFAULT 0,
+  already_have INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (${time}, ${KEY}, channel)
+) STRICT, WITHOUT ROWID;
+INSERT INTO ${table}_v3 (${time}, ${KEY}, channel, impressions, store_clicks, continues, grants_ok, grants_failed)
+  SELECT ${time}, ${KEY}, 'wifi', impressions, store_clicks, continues, grants_ok, grants_failed FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v3 RENAME TO ${table};`;
+}
+
+const VENUE_KEY = 'venue, province, kind, campaign, channel';
+const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+
+/**
+ * Version 3 also adds the venue rollups: the same counters summed without the locale, platform,
+ * gateway and source dimensions, a few rows per venue and hour (or day) instead of dozens. Stats
+ * grouped and filtered only by time, venue, province, kind, campaign and channel read them.
+ */
+function venueRollup(table: string, from: string, time: 'hour' | 'day'): string {
+  const sums = COUNTERS.split(', ')
+    .map((c) => `sum(${c})`)
+    .join(', ');
+  return `CREATE TABLE ${table} (
+  ${time} TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  campaign TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  impressions INTEGER NOT NULL DEFAULT 0,
+  store_clicks INTEGER NOT NULL DEFAULT 0,
+  continues INTEGER NOT NULL DEFAULT 0,
+  grants_ok INTEGER NOT NULL DEFAULT 0,
+  grants_failed INTEGER NOT NULL DEFAULT 0,
+  scans INTEGER NOT NULL DEFAULT 0,
+  already_have INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (${time}, ${VENUE_KEY})
+) STRICT, WITHOUT ROWID;
+INSERT INTO ${table} (${time}, ${VENUE_KEY}, ${COUNTERS})
+  SELECT ${time}, ${VENUE_KEY}, ${sums} FROM ${from} GROUP BY ${time}, ${VENUE_KEY};`;
+}
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -73,6 +124,50 @@ CREATE TABLE salts (
   salt BLOB NOT NULL,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT, WITHOUT ROWID;
+`,
+  },
+  {
+    version: 2,
+    name: 'refused arrivals per day',
+    // The database is also vacuumed once after this migration (see sqlite-store.ts): salts and
+    // visitor hashes that version 1 deleted without secure_delete may still lie in free pages.
+    sql: `
+CREATE TABLE refusals_daily (
+  day TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  gateway TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  PRIMARY KEY (day, venue, gateway, reason)
+) STRICT, WITHOUT ROWID;
+`,
+  },
+  {
+    version: 3,
+    name: 'channels: scans, already-have, channel dimension',
+    sql: `
+${rebuild('counts_hourly', 'hour')}
+${rebuild('counts_daily', 'day')}
+CREATE INDEX counts_daily_venue_day ON counts_daily (venue, day);
+${venueRollup('counts_venue_hourly', 'counts_hourly', 'hour')}
+${venueRollup('counts_venue_daily', 'counts_daily', 'day')}
+`,
+  },
+  {
+    version: 4,
+    name: 'admin sign-in throttle',
+    sql: `
+-- Failed admin sign-ins per client key (an HMAC of the address, never the address) and fixed
+-- window; shared by every process that uses this database.
+CREATE TABLE admin_throttle (
+  key TEXT NOT NULL PRIMARY KEY,
+  hits INTEGER NOT NULL,
+  reset_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX admin_throttle_reset_at ON admin_throttle (reset_at);
 `,
   },
 ];

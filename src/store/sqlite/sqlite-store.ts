@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Batch, BatchResult, MarkedEvent, StatsQuery, StatsResult, Store } from '../store.js';
+import type { Batch, BatchResult, MarkedEvent, RefusalRow, StatsQuery, StatsResult, Store } from '../store.js';
 import { HourlySums } from './counter-sums.js';
 import { migrations } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { assemble, checkQuery, shapeOf } from '../stats-shape.js';
-import { statsParams, statsSql } from './stats-sql.js';
+import { checkThrottleArgs } from '../throttle-args.js';
+import { refusalsSql, statsParams, statsSql } from './stats-sql.js';
+import { prepareThrottle } from './throttle.js';
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -57,9 +59,13 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
   }
   for (const entry of uniques.values()) s.addUniques.run(...entry);
   for (const { key, delta } of batch.counters) sums.add(key, delta);
+  for (const r of batch.refusals ?? [])
+    s.addRefusals.run(r.day, r.venue, r.province, r.kind, r.gateway, r.reason, r.count);
   for (const row of sums.rows()) s.stage.run(row);
   s.addHourly.run();
   s.addDaily.run();
+  s.addVenueHourly.run();
+  s.addVenueDaily.run();
   s.clearPending.run();
   return { counted, deduplicated: batch.marked.length - counted };
 }
@@ -69,7 +75,10 @@ function writeBatch(s: Statements, batch: Batch, windowMs: number): BatchResult 
  * WAL journal with `synchronous=NORMAL`: a crash may lose the last commits but never corrupts the
  * file, and readers never block the writer. The driver is synchronous; the Store API stays async.
  */
-export async function openSqliteStore(file: string): Promise<Store> {
+export async function openSqliteStore(file: string, options: { mustExist?: boolean } = {}): Promise<Store> {
+  if (options.mustExist && (file === ':memory:' || !existsSync(file))) {
+    throw new Error(`there is no SQLite database at ${file}; check DATABASE_URL`);
+  }
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -77,6 +86,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
+  // Deleted salts and visitor hashes must not stay readable in the file (docs/PRIVACY.md): SQLite
+  // then overwrites deleted cells and freed pages with zeros, and `scrub()` empties the WAL.
+  db.pragma('secure_delete = ON');
   // Each batch dirties pages all over the visitor-mark B-tree (its keys are random hashes): a
   // 64 MiB page cache, and checkpoints every ~64 MiB of WAL rather than every 4 MiB, let pages
   // dirtied by several batches reach the database file once (measured 1.2–1.4× ingest).
@@ -86,6 +98,8 @@ export async function openSqliteStore(file: string): Promise<Store> {
 
   let statements: Statements | undefined;
   const stmt = () => (statements ??= prepareStatements(db));
+  let throttle: ReturnType<typeof prepareThrottle> | undefined;
+  const throttleStmt = () => (throttle ??= prepareThrottle(db));
   const pingStatement = db.prepare('SELECT 1');
   const statsCache = new Map<string, { counters: Database.Statement; uniques: Database.Statement }>();
   let closed = false;
@@ -93,21 +107,47 @@ export async function openSqliteStore(file: string): Promise<Store> {
     if (closed) throw new Error('the SQLite store is closed');
   };
 
-  const migrate = db.transaction(() => {
+  const migrate = db.transaction((): number[] => {
     const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     const record = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
+    const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       db.exec(m.sql);
       record.run(m.version, m.name);
+      applied.push(m.version);
     }
+    return applied;
   });
+  /**
+   * Copies the WAL into the database file and truncates it to zero bytes, so that the pages a
+   * deletion zeroed (secure_delete) replace their old images everywhere. A reader holding an old
+   * snapshot makes it fail; the caller (maintenance) retries on its next run, even if that run deletes
+   * nothing. Skipped when nothing was deleted and nothing is left to scrub.
+   */
+  let unscrubbed = false;
+  const scrub = (deleted: number) => {
+    if (file === ':memory:' || (deleted === 0 && !unscrubbed)) return;
+    unscrubbed = true;
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result && result.busy === 0) unscrubbed = false;
+    else {
+      throw new Error(
+        'the write-ahead log could not be emptied (a reader is active); deleted bytes stay in it until the next run',
+      );
+    }
+  };
   const applyBatch = db.transaction((batch: Batch, windowMs: number) => writeBatch(stmt(), batch, windowMs));
   // The uniques are already counted (see writeBatch): the rollup only forgets the hashes.
   const rollup = db.transaction((day: string): number => {
     const pairs = stmt().countRolledUp.get(day) ?? 0;
     stmt().deleteMarks.run(day);
     return pairs;
+  });
+  // The venue rollup's hours go with the hourly rows (both keep their daily totals).
+  const prune = db.transaction((hour: string): number => {
+    stmt().pruneVenueHourly.run(hour);
+    return stmt().pruneHourly.run(hour).changes;
   });
   const ensureSalt = db.transaction((day: string, candidate: Buffer): Buffer => {
     stmt().insertSalt.run(day, candidate);
@@ -130,7 +170,13 @@ export async function openSqliteStore(file: string): Promise<Store> {
       open();
       db.exec(SCHEMA_MIGRATIONS);
       // IMMEDIATE takes the write lock first, so two processes on one file migrate one after the other.
-      migrate.immediate();
+      const applied = migrate.immediate();
+      // Version 1 deleted rows without secure_delete: rewrite the file once so that no free page
+      // keeps an old salt or visitor hash.
+      if (applied.includes(2) && !applied.includes(1) && file !== ':memory:') {
+        db.exec('VACUUM');
+        scrub(1);
+      }
     },
     async applyBatch(batch, windowMs) {
       open();
@@ -144,15 +190,19 @@ export async function openSqliteStore(file: string): Promise<Store> {
     },
     async deleteSaltsBefore(day) {
       open();
-      return stmt().deleteSalts.run(day).changes;
+      const deleted = stmt().deleteSalts.run(day).changes;
+      scrub(deleted);
+      return deleted;
     },
     async rollupUniquesBefore(day) {
       open();
-      return rollup.immediate(day);
+      const pairs = rollup.immediate(day);
+      scrub(pairs);
+      return pairs;
     },
     async pruneHourlyBefore(hour) {
       open();
-      return stmt().pruneHourly.run(hour).changes;
+      return prune(hour);
     },
     async stats(query: StatsQuery): Promise<StatsResult> {
       open();
@@ -164,6 +214,38 @@ export async function openSqliteStore(file: string): Promise<Store> {
         counters.all(params) as Record<string, unknown>[],
         uniques.all(params) as Record<string, unknown>[],
       );
+    },
+    async refusals(query: StatsQuery): Promise<RefusalRow[]> {
+      open();
+      checkQuery({ ...query, groupBy: [] });
+      const rows = db.prepare(refusalsSql(query)).all(statsParams(query)) as RefusalRow[];
+      return rows.map((r) => ({ venue: r.venue, gateway: r.gateway, reason: r.reason, refused: Number(r.refused) }));
+    },
+    async hitThrottle(key, windowMs, now, delta = 1) {
+      open();
+      checkThrottleArgs(key, windowMs, now, delta);
+      return throttleStmt().hit(key, windowMs, now, delta);
+    },
+    async resetThrottle(key) {
+      open();
+      throttleStmt().reset(key);
+    },
+    async backupTo(target) {
+      open();
+      if (file === ':memory:') throw new Error('an in-memory SQLite database has nothing to back up');
+      if (existsSync(target)) throw new Error(`${target} already exists; name a new file`);
+      // SQLite's online backup API: copies pages while writers keep writing, restarting the copy
+      // of pages changed meanwhile, and yields to them between steps (https://sqlite.org/backup.html).
+      const { totalPages } = await db.backup(target);
+      // Proof that the copy is usable before anyone relies on it.
+      const copy = new Database(target, { readonly: true });
+      try {
+        const check = copy.pragma('integrity_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the copy at ${target} failed SQLite's integrity check: ${String(check)}`);
+      } finally {
+        copy.close();
+      }
+      return totalPages;
     },
     async ping() {
       open();

@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
 
-const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source';
-const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed';
+const DIMS = 'venue, province, kind, campaign, locale, platform, gateway, source, channel';
+const COUNTERS = 'impressions, store_clicks, continues, grants_ok, grants_failed, scans, already_have';
+const VENUE_DIMS = 'venue, province, kind, campaign, channel';
+const SUM_COUNTERS = COUNTERS.split(', ')
+  .map((c) => `sum(${c})`)
+  .join(', ');
 const ADD = `impressions = impressions + excluded.impressions, store_clicks = store_clicks + excluded.store_clicks,
   continues = continues + excluded.continues, grants_ok = grants_ok + excluded.grants_ok,
-  grants_failed = grants_failed + excluded.grants_failed`;
+  grants_failed = grants_failed + excluded.grants_failed, scans = scans + excluded.scans,
+  already_have = already_have + excluded.already_have`;
 
 /**
  * A batch's summed hourly increments are staged in this per-connection temp table (untyped, so
@@ -23,6 +28,8 @@ export interface Statements {
   stage: Statement;
   addHourly: Statement<[]>;
   addDaily: Statement<[]>;
+  addVenueHourly: Statement<[]>;
+  addVenueDaily: Statement<[]>;
   clearPending: Statement<[]>;
   insertSalt: Statement<[string, Buffer]>;
   selectSalt: Statement<[string], { salt: Buffer }>;
@@ -30,6 +37,8 @@ export interface Statements {
   countRolledUp: Statement<[string], number>;
   deleteMarks: Statement<[string]>;
   pruneHourly: Statement<[string]>;
+  addRefusals: Statement<[string, string, string, string, string, string, number]>;
+  pruneVenueHourly: Statement<[string]>;
 }
 
 /** Prepares every statement of the store (the tables must exist). */
@@ -50,7 +59,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO uniques_daily (day, venue, province, kind, visitors) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (day, venue) DO UPDATE SET visitors = visitors + excluded.visitors`,
     ),
-    stage: db.prepare(`INSERT INTO temp.pending_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    stage: db.prepare(`INSERT INTO temp.pending_counts VALUES (${Array(17).fill('?').join(', ')})`),
     // "WHERE true": SQLite's documented way to parse an upsert after INSERT … SELECT.
     addHourly: db.prepare(
       `INSERT INTO counts_hourly (hour, ${DIMS}, ${COUNTERS})
@@ -60,9 +69,21 @@ export function prepareStatements(db: Database.Database): Statements {
     addDaily: db.prepare(
       `INSERT INTO counts_daily (day, ${DIMS}, ${COUNTERS})
        SELECT substr(hour, 1, 10), ${DIMS}, sum(impressions), sum(store_clicks), sum(continues), sum(grants_ok),
-         sum(grants_failed)
+         sum(grants_failed), sum(scans), sum(already_have)
        FROM temp.pending_counts GROUP BY substr(hour, 1, 10), ${DIMS}
        ON CONFLICT (day, ${DIMS}) DO UPDATE SET ${ADD}`,
+    ),
+    // The venue rollups (migration 3): the same increments without locale, platform, gateway, source.
+    addVenueHourly: db.prepare(
+      `INSERT INTO counts_venue_hourly (hour, ${VENUE_DIMS}, ${COUNTERS})
+       SELECT hour, ${VENUE_DIMS}, ${SUM_COUNTERS} FROM temp.pending_counts GROUP BY hour, ${VENUE_DIMS}
+       ON CONFLICT (hour, ${VENUE_DIMS}) DO UPDATE SET ${ADD}`,
+    ),
+    addVenueDaily: db.prepare(
+      `INSERT INTO counts_venue_daily (day, ${VENUE_DIMS}, ${COUNTERS})
+       SELECT substr(hour, 1, 10), ${VENUE_DIMS}, ${SUM_COUNTERS} FROM temp.pending_counts
+       GROUP BY substr(hour, 1, 10), ${VENUE_DIMS}
+       ON CONFLICT (day, ${VENUE_DIMS}) DO UPDATE SET ${ADD}`,
     ),
     clearPending: db.prepare('DELETE FROM temp.pending_counts'),
     insertSalt: db.prepare('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING'),
@@ -73,5 +94,10 @@ export function prepareStatements(db: Database.Database): Statements {
       .pluck(),
     deleteMarks: db.prepare('DELETE FROM visitor_marks WHERE day < ?'),
     pruneHourly: db.prepare('DELETE FROM counts_hourly WHERE hour < ?'),
+    addRefusals: db.prepare<[string, string, string, string, string, string, number]>(
+      `INSERT INTO refusals_daily (day, venue, province, kind, gateway, reason, refused) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, venue, gateway, reason) DO UPDATE SET refused = refused + excluded.refused`,
+    ),
+    pruneVenueHourly: db.prepare('DELETE FROM counts_venue_hourly WHERE hour < ?'),
   };
 }

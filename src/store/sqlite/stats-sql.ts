@@ -1,5 +1,5 @@
 import type { GroupKey, StatsQuery } from '../store.js';
-import { groupsCarryUniques } from '../stats-shape.js';
+import { counterTable, groupsCarryUniques } from '../stats-shape.js';
 
 /** The two statements of one shape of stats query (see `shapeOf`); their rows go to `assemble`. */
 export interface StatsSql {
@@ -14,8 +14,8 @@ export function statsParams(query: StatsQuery): Record<string, string> {
   return {
     from: query.from,
     to: query.to,
-    fromHour: `${query.from}T00`,
-    toHour: `${query.to}T99`,
+    fromHour: query.hours?.from ?? `${query.from}T00`,
+    toHour: query.hours?.to ?? `${query.to}T99`,
     venues: JSON.stringify(query.venues ?? []),
     provinces: JSON.stringify(query.provinces ?? []),
     kinds: JSON.stringify(query.kinds ?? []),
@@ -23,7 +23,8 @@ export function statsParams(query: StatsQuery): Record<string, string> {
 }
 
 const SUMS = `sum(impressions) AS impressions, sum(store_clicks) AS store_clicks, sum(continues) AS continues,
-  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed`;
+  sum(grants_ok) AS grants_ok, sum(grants_failed) AS grants_failed, sum(scans) AS scans,
+  sum(already_have) AS already_have`;
 
 /** Filters; an empty list matches nothing. `kind` is the venue kind in every table read here. */
 function filters(query: StatsQuery): string {
@@ -56,9 +57,16 @@ export function statsSql(query: StatsQuery): StatsSql {
   const c = grouped(groupBy.map(column));
   const u = grouped(groupsCarryUniques(groupBy) ? [...groupBy] : []);
   return {
-    counters: `SELECT ${c.select}${SUMS} FROM ${hourly ? 'counts_hourly' : 'counts_daily'}
+    counters: `SELECT ${c.select}${SUMS} FROM ${counterTable(groupBy)}
       WHERE ${range}${filters(query)}${c.tail}`,
     uniques: `SELECT ${u.select}sum(visitors) AS uniques FROM uniques_daily
       WHERE day BETWEEN @from AND @to${filters(query)}${u.tail}`,
   };
+}
+
+/** Refused arrivals per venue, gateway and reason over the days and filters of `query`. */
+export function refusalsSql(query: StatsQuery): string {
+  return `SELECT venue, gateway, reason, sum(refused) AS refused FROM refusals_daily
+    WHERE day BETWEEN @from AND @to${filters(query)}
+    GROUP BY venue, gateway, reason ORDER BY venue, gateway, reason`;
 }
