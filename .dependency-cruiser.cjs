@@ -8,8 +8,7 @@
  */
 
 /** An entry of the table: a folder (`config`) or one file (`paths.ts`, `gateways/registry.ts`). */
-const target = (entry) =>
-  entry.endsWith('.ts') ? `^src/${entry.replace(/\./g, '\\.')}$` : `^src/${entry}/`;
+const target = (entry) => (entry.endsWith('.ts') ? `^src/${entry.replace(/\./g, '\\.')}$` : `^src/${entry}/`);
 
 /**
  * folder → `run`: what it may import at run time (its own folder included), `types`: what it may
@@ -64,9 +63,14 @@ forbidden.push(
     comment: 'Answers are plain values: only src/http/transport/ and the admin app know Express and node:http',
     from: {
       path: '^src/http/',
-      pathNot: ['^src/http/transport/', '^src/http/admin-app\\.ts$', '^src/http/admin-routes\\.ts$', '^src/http/security\\.ts$'],
+      pathNot: [
+        '^src/http/transport/',
+        '^src/http/admin-app\\.ts$',
+        '^src/http/admin-routes\\.ts$',
+        '^src/http/security\\.ts$',
+      ],
     },
-    to: { path: ['^node_modules/express/', '^node_modules/@types/express', '^http$'] },
+    to: { path: ['(^|/)node_modules/express/', '(^|/)node_modules/@types/express/', '^(node:)?http$'] },
   },
   {
     name: 'core-no-transport',
