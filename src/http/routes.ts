@@ -64,7 +64,11 @@ function travelerRoutes(): Route[] {
     venueRoute('/signage', '/signage', (d, f, [id]) => signageAnswer(d, f, id!)),
     venueRoute('/i\\.gif', '/i.gif', (d, f, [id]) => beaconAnswer(d, f, id!)),
     venueRoute('/go/([^/]+)', '/go/:target', (d, f, [id, target]) => grantAnswer(d, f, id!, target!)),
-    { name: '/q/:code/:channel', pattern: /^\/q\/([^/]+)\/([^/]+)\/?$/i, answer: (d, f, [c, ch]) => scanAnswer(d, f, c!, ch!) },
+    {
+      name: '/q/:code/:channel',
+      pattern: /^\/q\/([^/]+)\/([^/]+)\/?$/i,
+      answer: (d, f, [c, ch]) => scanAnswer(d, f, c!, ch!),
+    },
     { name: '/embed.js', pattern: /^\/embed\.js\/?$/i, answer: (_d, f) => embedJsAnswer(f) },
     { name: '/healthz', pattern: /^\/healthz\/?$/i, answer: (_d, f) => healthAnswer(f) },
     { name: '/readyz', pattern: /^\/readyz\/?$/i, answer: (d, f) => readyAnswer(d, f) },

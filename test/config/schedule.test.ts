@@ -7,7 +7,6 @@ import { ConfigError } from '../../src/config/errors.js';
 import { localMidnight } from '../../src/config/schedule.js';
 import { shortLink } from '../../src/page/short-link.js';
 import { configFrom, demoObject, memoryStore, testApp, UA } from '../helpers/app.js';
-import { channelStore } from '../helpers/channel-store.js';
 
 const PC_COVID = {
   id: 'pc-covid',
@@ -187,10 +186,9 @@ describe('a switch across midnight, in Hồ Chí Minh City and in Paris, without
 describe('QR links and screens across the switch', () => {
   it('a scan leads to, and counts for, the campaign the venue runs at that moment', async () => {
     let now = HCM_MIDNIGHT - 1000;
-    const store = channelStore(await memoryStore());
     const portal = await testApp({
       config: scheduled(),
-      store,
+      store: await memoryStore(),
       clock: { now: () => now },
       publicUrl: 'https://wifi.example.vn',
     });
@@ -201,7 +199,15 @@ describe('QR links and screens across the switch', () => {
     now = HCM_MIDNIGHT;
     expect((await scan('203.0.113.2')).headers.location).toBe(PC_COVID.googlePlayUrl);
     await portal.recorder.flush(true);
-    expect(store.counted.map((e) => e.key.campaign)).toEqual(['bluezone', 'pc-covid']);
+    const { rows } = await portal.store.stats({
+      from: '2026-11-30',
+      to: '2026-12-01',
+      groupBy: ['campaign', 'channel'],
+    });
+    expect(rows.filter((r) => r.scans > 0).map((r) => [r.group.campaign, r.group.channel, r.scans])).toEqual([
+      ['bluezone', 'poster', 1],
+      ['pc-covid', 'poster', 1],
+    ]);
   });
 
   it('screens reload just after the switch, and posters and screens are not cached past it', async () => {
