@@ -31,6 +31,8 @@ export interface AppDeps {
   recorder?: Partial<RecorderOptions>;
   /** Days of hourly statistics kept. */
   retentionHourlyDays?: number;
+  /** The portal's public base URL (PUBLIC_URL, createPortal's `publicUrl`): QR codes then hold counted short links. */
+  publicUrl?: string;
   /** Express's `trust proxy` semantics; false unless the operator configured TRUST_PROXY. */
   trustProxy?: TrustSetting;
   readiness?: Readiness;

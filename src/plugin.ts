@@ -41,6 +41,12 @@ export interface PortalOptions {
   adminTokens?: string[];
   /** Express's `trust proxy` for the portal's requests; not inherited from the host. Default false. */
   trustProxy?: boolean | number | string[];
+  /**
+   * The portal's public address reachable from mobile data, mount point included (as PUBLIC_URL,
+   * docs/configuration.md): QR codes then hold counted short links under it. Default: unset (QR
+   * codes hold the campaign's URL and scans are not counted).
+   */
+  publicUrl?: string;
   /** Serve `<mount>/metrics` behind a full-scope admin token. Default true. */
   serveMetrics?: boolean;
   /** Longest time counted events wait in memory before they are written. Default 1000. */

@@ -41,33 +41,8 @@ const envSchema = z.object({
   PORTAL_CONFIG: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   TRUST_PROXY: trustProxy.default(false),
-  /**
-   * The portal's public base URL, reachable from mobile data (e.g. `https://wifi.example.vn`, with
-   * the mount point if any). Set: QR codes encode counted short links (`/q/…`). Unset: they encode
-   * the campaign's URL and scans are not counted.
-   */
-  PUBLIC_URL: z
-    .string()
-    .trim()
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return (
-            (url.protocol === 'https:' || url.protocol === 'http:') &&
-            !url.username &&
-            !url.password &&
-            !url.search &&
-            !url.hash
-          );
-        } catch {
-          return false;
-        }
-      },
-      { message: 'must be an absolute http(s) URL without query or credentials, e.g. https://wifi.example.vn' },
-    )
-    .transform((value) => new URL(value).href.replace(/\/+$/, ''))
-    .optional(),
+  /** The portal's public base URL (QR codes hold counted short links); the rule is options.ts's `publicUrl`. */
+  PUBLIC_URL: OPTION_RULES.publicUrl.optional(),
   // The settings a createPortal() option also sets are checked by the same rule (core/options.ts).
   PORTAL_SECRET: OPTION_RULES.secret.pipe(z.string()).optional(),
   /** `sqlite:<path>` (default) or `postgres://…`. */

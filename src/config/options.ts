@@ -2,6 +2,22 @@ import { z } from 'zod';
 import type { Store } from '../store/store.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 
+/** An absolute http(s) URL without credentials, query or fragment. */
+function isPublicUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      !url.username &&
+      !url.password &&
+      !url.search &&
+      !url.hash
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The one options schema of a portal: the rule of each setting that both the environment
  * (env.ts: PORTAL_SECRET, DATABASE_URL, …) and `createPortal()` options (plugin.ts: `secret`,
@@ -26,6 +42,18 @@ export const OPTION_RULES = {
     .number()
     .min(0, 'must be a number of milliseconds >= 0')
     .finite('must be a number of milliseconds >= 0'),
+  /**
+   * The portal's public base URL, reachable from mobile data (e.g. `https://wifi.example.vn`, with
+   * the mount point if any). Set: QR codes encode counted short links (`/q/…`, page/short-link.ts).
+   * Unset: they encode the campaign's URL and scans are not counted. A trailing `/` is dropped.
+   */
+  publicUrl: z
+    .string()
+    .trim()
+    .refine(isPublicUrl, {
+      message: 'must be an absolute http(s) URL without query or credentials, e.g. https://wifi.example.vn',
+    })
+    .transform((value) => new URL(value).href.replace(/\/+$/, '')),
 } as const;
 
 /** What a portal is built from, whichever way its settings came (environment or createPortal options). */
@@ -41,6 +69,8 @@ export interface PortalSettings {
   flushIntervalMs?: number;
   maxBufferedEvents?: number;
   retentionHourlyDays?: number;
+  /** The portal's public base URL, normalized (no trailing `/`); absent: QR codes are not counted. */
+  publicUrl?: string;
 }
 
 /** The createPortal options the schema checks (a structural subset of plugin.ts's PortalOptions). */
@@ -53,6 +83,7 @@ export interface CheckedOptions {
   maxBufferedEvents?: number;
   retentionHourlyDays?: number;
   storeWaitMs?: number;
+  publicUrl?: string;
 }
 
 const isStore = (v: unknown): v is Store =>
@@ -79,5 +110,6 @@ export function checkOptions(options: CheckedOptions): void {
   check('flushIntervalMs', OPTION_RULES.flushIntervalMs, options.flushIntervalMs);
   check('maxBufferedEvents', OPTION_RULES.maxBufferedEvents, options.maxBufferedEvents);
   check('retentionHourlyDays', OPTION_RULES.retentionHourlyDays, options.retentionHourlyDays);
+  check('publicUrl', OPTION_RULES.publicUrl, options.publicUrl);
   if (problems.length > 0) throw new ConfigError('the createPortal options', problems);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Env } from '../config/env.js';
-import type { CheckedOptions, PortalSettings } from '../config/options.js';
+import { OPTION_RULES, type CheckedOptions, type PortalSettings } from '../config/options.js';
 import type { Logger } from '../log/logger.js';
 
 /** The environment's settings as a portal's (the standalone server). */
@@ -13,6 +13,7 @@ export function settingsFromEnv(env: Env, generatedToken?: string): PortalSettin
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     maxBufferedEvents: env.MAX_BUFFERED_EVENTS,
     retentionHourlyDays: env.RETENTION_HOURLY_DAYS,
+    publicUrl: env.PUBLIC_URL,
   };
 }
 
@@ -28,6 +29,8 @@ export function settingsFromOptions(
     flushIntervalMs: options.flushIntervalMs,
     maxBufferedEvents: options.maxBufferedEvents,
     retentionHourlyDays: options.retentionHourlyDays,
+    // Checked by checkOptions already; normalized here the same way as PUBLIC_URL.
+    publicUrl: options.publicUrl === undefined ? undefined : OPTION_RULES.publicUrl.parse(options.publicUrl),
   };
 }
 
@@ -48,6 +51,7 @@ export function appSettings(settings: PortalSettings, logger: Logger) {
     trustProxy: settings.trustProxy,
     metricsOnMainApp: settings.metricsOnMainApp,
     retentionHourlyDays: settings.retentionHourlyDays,
+    publicUrl: settings.publicUrl,
     recorder: {
       ...(settings.flushIntervalMs === undefined ? {} : { flushIntervalMs: settings.flushIntervalMs }),
       ...(settings.maxBufferedEvents === undefined ? {} : { maxBuffered: settings.maxBufferedEvents }),

@@ -1,3 +1,4 @@
+import { campaignAt, campaignById } from '../config/current-campaign.js';
 import type { PortalConfig, Venue } from '../config/load.js';
 import type { Clock } from '../counting/clock.js';
 import type { Counting } from '../counting/counting.js';
@@ -11,9 +12,13 @@ import { landingUrl } from '../page/safe-url.js';
 import { createGrantGuard, DEFAULT_GRANT_GUARD, type GrantGuardOptions } from './grant-guard.js';
 import { visitBinding, type GrantCodec } from './grant-state.js';
 
-/** Where a tap may lead: one of the campaign's store pages, or on to the internet. */
-export const GO_TARGETS = ['appStore', 'googlePlay', 'web', 'continue'] as const;
+/**
+ * Where a tap may lead: one of the campaign's store pages, or on to the internet (`continue`, and
+ * `already`: "I already have the app", which goes on exactly like Continue and is counted apart).
+ */
+export const GO_TARGETS = ['appStore', 'googlePlay', 'web', 'continue', 'already'] as const;
 export type GoTarget = (typeof GO_TARGETS)[number];
+type StoreTarget = Exclude<GoTarget, 'continue' | 'already'>;
 
 /** A page may sit open for a while before the traveler taps; its grant state lives this long. */
 export const GRANT_STATE_MAX_AGE_MS = 2 * 60 * 60_000;
@@ -40,7 +45,9 @@ export type GrantOutcome =
   /** The controller failed or refused; the traveler may try again or go on. */
   | { kind: 'failed'; reason: GrantError['reason']; landing: string }
   /** Too many controller grants from this visitor within a minute. */
-  | { kind: 'throttled'; landing: string };
+  | { kind: 'throttled'; landing: string }
+  /** Counted and nothing more: the card's "already have it" (the host page grants access). */
+  | { kind: 'counted' };
 
 export interface GrantDeps {
   config: () => PortalConfig;
@@ -69,17 +76,25 @@ export function createGrants(deps: GrantDeps) {
 
   return {
     async tap({ venue, target, visitToken, grantState, facts }: Tap): Promise<GrantOutcome> {
-      const { campaign } = deps.config();
+      const config = deps.config();
+      const now = deps.clock.now();
+      // "Already have it" goes on exactly like Continue (same grant); it is counted as its own event.
+      const goesOn = target === 'continue' || target === 'already';
       const counted =
         target === 'continue'
           ? deps.counting.continued(visitToken, venue.id, facts)
-          : deps.counting.storeClick(visitToken, venue.id, facts);
+          : target === 'already'
+            ? deps.counting.alreadyHave(visitToken, venue.id, facts)
+            : deps.counting.storeClick(visitToken, venue.id, facts);
+      // The stores of the campaign the page showed (its visit token), else the venue's current one.
+      const campaign = campaignById(config, counted.claims?.c) ?? campaignAt(config, venue.id, now).now;
       const stores = { appStore: campaign.appStoreUrl, googlePlay: campaign.googlePlayUrl, web: campaign.webUrl };
-      // Without grant state (the info page, after login) this is only a counted link.
+      // Without grant state (the info page after login, the card) this is only a counted link.
       if (grantState === undefined) {
+        // The card's "already have it": counted, and the card stays (the host page grants).
+        if (target === 'already') return { kind: 'counted' };
         return { kind: 'redirect', url: target === 'continue' ? venue.fallbackUrl : stores[target] };
       }
-      const now = deps.clock.now();
       const state = deps.codec.verify(grantState, now, GRANT_STATE_MAX_AGE_MS);
       const invalid = (reason: string): GrantOutcome => {
         deps.metrics.eventsExcluded.inc({ reason });
@@ -93,7 +108,7 @@ export function createGrants(deps: GrantDeps) {
       if (!claims.w || !visit?.ok || visit.claims.v !== venue.id || visitBinding(visitToken!) !== claims.w) {
         return invalid('unbound');
       }
-      const landing = target === 'continue' ? landingUrl(claims.u, venue.fallbackUrl) : stores[target];
+      const landing = goesOn ? landingUrl(claims.u, venue.fallbackUrl) : stores[target as StoreTarget];
       const gateway = findGateway(venue.gateway.kind)!;
       if (!gateway.serverSide) {
         try {

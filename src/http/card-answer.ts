@@ -43,12 +43,14 @@ function cardCss(brandColor: string): string {
  * count the tap and go to the store in the top window; the host page grants access.
  */
 export function cardAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, locale, guess, venuePath, publicPath } = venueRequest(
+  const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = venueRequest(
     deps.ref,
     facts,
     venueId,
+    deps.clock.now(),
   );
   const visitToken = deps.counting.issue({
+    campaign: config.campaign.id,
     venueId: venue.id,
     locale,
     platform: guess.platform,
@@ -56,7 +58,18 @@ export function cardAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     source: 'card',
     identity: identityOf(facts, undefined),
   });
-  const view = buildCardView({ config, translator, venue, locale, guess, query, venuePath, publicPath, visitToken });
+  const view = buildCardView({
+    config,
+    translator,
+    venue,
+    locale,
+    guess,
+    query,
+    venuePath,
+    publicPath,
+    visitToken,
+    publicUrl,
+  });
   const nonce = randomBase64url(16);
   const html = deps.views.card({ ...view, nonce, css: cardCss(venue.branding.primaryColor) });
   return htmlAnswer(facts, 200, html, {

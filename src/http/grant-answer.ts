@@ -1,6 +1,6 @@
 import type { ContinueControl } from '../gateways/gateway.js';
 import { GO_TARGETS, type GoTarget, type GrantOutcome } from '../grant/grant.js';
-import { redirectAnswer, type Answer } from './answer.js';
+import { answer, redirectAnswer, type Answer } from './answer.js';
 import { errors } from './errors.js';
 import { countingFacts, type RequestFacts } from './facts.js';
 import { errorAnswer, noticeAnswer, noticeLocale } from './notice-answer.js';
@@ -47,6 +47,9 @@ function outcomeAnswer(
   switch (outcome.kind) {
     case 'redirect':
       return redirectAnswer(facts, outcome.url);
+    case 'counted':
+      // The card's "already have it": counted, nothing to show (the card stays, never cached).
+      return answer(facts, 204, 'text/plain; charset=utf-8', '', { compress: false });
     case 'invalid':
       return errorAnswer(deps, facts, errors.grantStateInvalid('grant state refused'), {
         pagePath,

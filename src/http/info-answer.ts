@@ -12,12 +12,14 @@ import { pageCss } from './views.js';
  * Without grant state, its store links count the tap and go straight to the store.
  */
 export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, locale, guess, venuePath, publicPath } = venueRequest(
+  const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = venueRequest(
     deps.ref,
     facts,
     venueId,
+    deps.clock.now(),
   );
   const visitToken = deps.counting.issue({
+    campaign: config.campaign.id,
     venueId: venue.id,
     locale,
     platform: guess.platform,
@@ -37,6 +39,7 @@ export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     pagePath: `${venuePath}/info`,
     publicPath,
     visitToken,
+    publicUrl,
   });
   const app = config.campaign.appName;
   const nonce = randomBase64url(16);
@@ -46,6 +49,8 @@ export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     headline: t('info.headline', { app }),
     lead: t('info.body', { app }),
     continueControl: undefined,
+    // After login there is nothing to continue: "already have it" belongs to the splash page and card.
+    alreadyControl: undefined,
     nonce,
     css: pageCss(venue.branding.primaryColor),
   });

@@ -1,4 +1,5 @@
-import type { Venue } from '../config/load.js';
+import { campaignAt } from '../config/current-campaign.js';
+import type { PortalConfig, Venue } from '../config/load.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import type { Locale } from '../i18n/locales.js';
 import {
@@ -22,9 +23,9 @@ import { minifiedCss } from './views.js';
 /**
  * Posters and screens hold nothing private and nothing per request but the CSP nonce (which is
  * cached together with its header), so shared caches may keep them; ten minutes keeps a config
- * change visible soon enough.
+ * change visible soon enough, and never past the venue's next campaign switch (`cacheControl`).
  */
-const CACHE_CONTROL = 'public, max-age=600';
+const MAX_AGE_SECONDS = 600;
 
 /** How often a screen reloads itself, to pick up configuration changes without anyone touching it. */
 const SIGNAGE_REFRESH_SECONDS = 3600;
@@ -63,6 +64,23 @@ function cycleCss(n: number, seconds: number): string {
 
 function signageStyles(brand: string, languages: number, seconds: number): string {
   return `:root{--brand:${brand};--n:${languages}}${baseCss}${signageCss}${cycleCss(languages, seconds)}`;
+}
+
+/**
+ * Seconds until a screen reloads itself: hourly, or just after the venue's next campaign starts
+ * (config/schedule.ts), so screens switch apps at the venue's midnight without anyone touching them.
+ */
+export function signageRefresh(config: PortalConfig, venueId: string, now: number): number {
+  const { next } = campaignAt(config, venueId, now);
+  if (!next) return SIGNAGE_REFRESH_SECONDS;
+  return Math.max(1, Math.min(SIGNAGE_REFRESH_SECONDS, Math.ceil((next.at - now) / 1000) + 1));
+}
+
+/** Cached for ten minutes, but never past the venue's next campaign switch. */
+export function printCacheControl(config: PortalConfig, venueId: string, now: number): string {
+  const { next } = campaignAt(config, venueId, now);
+  const untilSwitch = next ? Math.max(0, Math.floor((next.at - now) / 1000)) : MAX_AGE_SECONDS;
+  return `public, max-age=${Math.min(MAX_AGE_SECONDS, untilSwitch)}`;
 }
 
 /** `path?a=1&b=2` with only the given, non-empty parameters. */
@@ -121,7 +139,13 @@ function badLanguages(
  * or shows a beacon: they are looked at on a wall, so they are never counted as impressions.
  */
 export function posterAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, venuePath, publicPath } = venueRequest(deps.ref, facts, venueId);
+  const now = deps.clock.now();
+  const { config, translator, venue, query, venuePath, publicPath, publicUrl } = venueRequest(
+    deps.ref,
+    facts,
+    venueId,
+    now,
+  );
   const pathname = `${venuePath}/poster`;
   const size = parsePosterSize(query.size);
   if (!size) {
@@ -137,7 +161,7 @@ export function posterAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
   const fallback = { href: link(pathname, { size }), locales: defaultPosterLanguages(venue) };
   const locales = chooseLanguages(query.lang, venue, fallback.locales, MAX_POSTER_LANGUAGES);
   if (!locales) return badLanguages(deps, facts, pathname, venue, MAX_POSTER_LANGUAGES, fallback);
-  const view = buildPrintView({ config, translator, venue, locales, publicPath });
+  const view = buildPrintView({ config, translator, venue, locales, publicPath, channel: 'poster', publicUrl });
   const nonce = randomBase64url(16);
   const html = deps.views.poster({
     ...view,
@@ -145,24 +169,30 @@ export function posterAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
     nonce,
     css: posterStyles(venue.branding.primaryColor, size, locales.length),
   });
-  return htmlAnswer(facts, 200, html, { nonce, cache: CACHE_CONTROL });
+  return htmlAnswer(facts, 200, html, { nonce, cache: printCacheControl(deps.ref.current.config, venue.id, now) });
 }
 
 /** The lift/hall screen (`/v/<venue>/signage`): a CSS-only cycle through the venue's languages. */
 export function signageAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, venuePath, publicPath } = venueRequest(deps.ref, facts, venueId);
+  const now = deps.clock.now();
+  const { config, translator, venue, query, venuePath, publicPath, publicUrl } = venueRequest(
+    deps.ref,
+    facts,
+    venueId,
+    now,
+  );
   const pathname = `${venuePath}/signage`;
   const seconds = parseSignageSeconds(query.seconds);
   const fallback = { href: link(pathname, { seconds: query.seconds }), locales: defaultSignageLanguages(venue) };
   const locales = chooseLanguages(query.lang, venue, fallback.locales, venue.languages.length);
   if (!locales) return badLanguages(deps, facts, pathname, venue, venue.languages.length, fallback);
-  const view = buildPrintView({ config, translator, venue, locales, publicPath });
+  const view = buildPrintView({ config, translator, venue, locales, publicPath, channel: 'signage', publicUrl });
   const nonce = randomBase64url(16);
   const html = deps.views.signage({
     ...view,
-    refresh: SIGNAGE_REFRESH_SECONDS,
+    refresh: signageRefresh(deps.ref.current.config, venue.id, now),
     nonce,
     css: signageStyles(venue.branding.primaryColor, locales.length, seconds),
   });
-  return htmlAnswer(facts, 200, html, { nonce, cache: CACHE_CONTROL });
+  return htmlAnswer(facts, 200, html, { nonce, cache: printCacheControl(deps.ref.current.config, venue.id, now) });
 }

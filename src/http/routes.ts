@@ -9,6 +9,7 @@ import { faviconAnswer, healthAnswer, readyAnswer } from './health-answer.js';
 import { infoAnswer } from './info-answer.js';
 import { errorAnswer } from './notice-answer.js';
 import { posterAnswer, signageAnswer } from './print-answer.js';
+import { scanAnswer } from './scan-answer.js';
 import { splashAnswer } from './splash-answer.js';
 import { staticAnswer } from './static-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
@@ -63,6 +64,11 @@ function travelerRoutes(): Route[] {
     venueRoute('/signage', '/signage', (d, f, [id]) => signageAnswer(d, f, id!)),
     venueRoute('/i\\.gif', '/i.gif', (d, f, [id]) => beaconAnswer(d, f, id!)),
     venueRoute('/go/([^/]+)', '/go/:target', (d, f, [id, target]) => grantAnswer(d, f, id!, target!)),
+    {
+      name: '/q/:code/:channel',
+      pattern: /^\/q\/([^/]+)\/([^/]+)\/?$/i,
+      answer: (d, f, [c, ch]) => scanAnswer(d, f, c!, ch!),
+    },
     { name: '/embed.js', pattern: /^\/embed\.js\/?$/i, answer: (_d, f) => embedJsAnswer(f) },
     { name: '/healthz', pattern: /^\/healthz\/?$/i, answer: (_d, f) => healthAnswer(f) },
     { name: '/readyz', pattern: /^\/readyz\/?$/i, answer: (d, f) => readyAnswer(d, f) },

@@ -16,7 +16,12 @@ import { venueRequest } from './venue-request.js';
  * throws `venue_not_found` (the final handler's 404 page).
  */
 export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, locale, guess } = venueRequest(deps.ref, facts, venueId);
+  const { config, translator, venue, locale, guess, publicUrl } = venueRequest(
+    deps.ref,
+    facts,
+    venueId,
+    deps.clock.now(),
+  );
   const gateway = findGateway(venue.gateway.kind)!;
   const arrival = gateway.parseArrival(facts.query, venue.gateway);
   if (!arrival.ok) {
@@ -26,6 +31,7 @@ export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
     });
   }
   const visitToken = deps.counting.issue({
+    campaign: config.campaign.id,
     venueId: venue.id,
     locale,
     platform: guess.platform,
@@ -49,6 +55,7 @@ export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
     nonce,
     visitToken,
     grantToken,
+    publicUrl,
   });
   // Sent whole and uncompressed: small enough for one round trip, and no gzip work per traveler.
   return htmlAnswer(facts, 200, body, { nonce, compress: false });

@@ -3,13 +3,16 @@ import type { QueryParams } from '../gateways/gateway.js';
 import type { Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import type { Translator } from '../i18n/translator.js';
+import { runtimeAt } from '../page/campaign-runtime.js';
 import { detectPlatform, type PlatformGuess } from '../page/platform.js';
 import { errors } from './errors.js';
 import type { RequestFacts } from './facts.js';
 import type { RuntimeRef } from './runtime.js';
 
 export interface VenueRequest {
+  /** The configuration as the venue sees it: `campaign` is its current one (config/current-campaign.ts). */
   config: PortalConfig;
+  /** The translator of that campaign (its text overrides). */
   translator: Translator;
   venue: Venue;
   query: QueryParams;
@@ -21,6 +24,8 @@ export interface VenueRequest {
   venuePath: string;
   /** `<mount>/public`. */
   publicPath: string;
+  /** The portal's public base URL (PUBLIC_URL): QR codes then hold counted short links. */
+  publicUrl: string | undefined;
 }
 
 /** A venue page's language: `?lang=`, then Accept-Language over the venue's languages, then its default. */
@@ -36,15 +41,20 @@ export function venueLocale(venue: Venue, query: QueryParams, acceptLanguage: st
 /**
  * What every venue page starts with (splash, info, card, poster, signage): the running
  * configuration, the venue (or the `venue_not_found` error), the query, the language and platform.
+ * With `epochMs` (the injected clock's now), the configuration and translator are those of the
+ * campaign the venue runs at that instant (the schedule: page/campaign-runtime.ts), so a venue
+ * switches apps at its own midnight without a reload; without it, the running ones as loaded.
  */
-export function venueRequest(ref: RuntimeRef, facts: RequestFacts, venueId: string): VenueRequest {
-  const { config, translator } = ref.current;
-  const venue = config.venueById.get(venueId);
+export function venueRequest(ref: RuntimeRef, facts: RequestFacts, venueId: string, epochMs?: number): VenueRequest {
+  const runtime = ref.current;
+  const venue = runtime.config.venueById.get(venueId);
   if (!venue) throw errors.venueNotFound();
+  const { config, translator } = epochMs === undefined ? runtime : runtimeAt(runtime, venue.id, epochMs);
   const venuePath = `${facts.base}/v/${venue.id}`;
   return {
     config,
     translator,
+    publicUrl: runtime.publicUrl,
     venue,
     query: facts.query,
     locale: venueLocale(venue, facts.query, facts.acceptLanguage),

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qrPayload, shortLink } from '../../src/page/short-link.js';
+import type { GroupKey } from '../../src/store/store.js';
 import { demoConfig, demoWith, memoryStore, testApp, UA } from '../helpers/app.js';
-import { channelStore } from '../helpers/channel-store.js';
 import { OMADA_EAP_ARRIVAL, OMADA_PEER, omadaController } from '../gateways/fixtures/omada.js';
 import { launchChromium } from './chromium.js';
 import { rasterizePdf, scanQr } from './pdf-qr.js';
@@ -37,7 +37,7 @@ async function portalServer(config = demoConfig()) {
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const store = channelStore(await memoryStore());
+  const store = await memoryStore();
   const portal = await testApp({ config, store, clock, publicUrl: origin, recorder: { flushIntervalMs: 60_000 } });
   late.app = portal.app;
   closers.push(async () => void (await portal.close()));
@@ -126,14 +126,20 @@ describe('a poster QR code, printed, scanned and counted', () => {
         await phone.context.close();
       }
       await portal.recorder.flush(true);
-      const scans = store.counted.filter((e) => e.kind === 'scan' && e.key.platform === platform);
-      expect(scans).toHaveLength(1);
-      expect(scans[0]!).toMatchObject({
-        field: 'scans',
-        key: { venue, channel: 'poster', campaign: CAMPAIGN.id, source: 'qr', platform },
-      });
+      const day = new Date(now).toISOString().slice(0, 10);
+      const scans = async (groupBy: GroupKey[]) =>
+        (await store.stats({ from: day, to: day, venues: [venue], groupBy })).rows
+          .filter((r) => r.scans > 0)
+          .map((r) => ({ ...r.group, scans: r.scans }));
+      expect(await scans(['platform', 'channel'])).toContainEqual({ platform, channel: 'poster', scans: 1 });
+      expect(await scans(['campaign', 'source'])).toEqual([
+        { campaign: CAMPAIGN.id, source: 'qr', scans: platform === 'ios' ? 1 : 2 },
+      ]);
     }
-    expect(store.counted.filter((e) => e.kind === 'scan')).toHaveLength(2);
+    const day = new Date(now).toISOString().slice(0, 10);
+    expect(
+      (await store.stats({ from: day, to: day, groupBy: ['channel'] })).rows.map((r) => [r.group.channel, r.scans]),
+    ).toEqual([['poster', 2]]);
   });
 });
 
@@ -166,14 +172,17 @@ describe('"I already have Bluezone" through a simulated gateway', () => {
     expect(auths[0]!.body).toMatchObject({ clientMac: 'A4-83-E7-1B-2C-3D', authType: 4 });
 
     await portal.recorder.flush(true);
-    const already = store.counted.filter((e) => e.kind === 'already');
-    expect(already, 'counted once, though tapped twice').toHaveLength(1);
-    expect(already[0]!).toMatchObject({
-      field: 'alreadyHave',
-      key: { venue: 'ga-ha-noi', channel: 'wifi', gateway: 'omada', locale: 'vi', campaign: CAMPAIGN.id },
-    });
-    // Counted as its own event, not as a continue.
     const day = new Date(now).toISOString().slice(0, 10);
+    const already = async (groupBy: GroupKey[]) =>
+      (await store.stats({ from: day, to: day, groupBy })).rows
+        .filter((r) => r.alreadyHave > 0)
+        .map((r) => ({ ...r.group, alreadyHave: r.alreadyHave }));
+    expect(await already(['venue', 'channel']), 'counted once, though tapped twice').toEqual([
+      { venue: 'ga-ha-noi', channel: 'wifi', alreadyHave: 1 },
+    ]);
+    expect(await already(['gateway', 'locale'])).toEqual([{ gateway: 'omada', locale: 'vi', alreadyHave: 1 }]);
+    expect(await already(['campaign'])).toEqual([{ campaign: CAMPAIGN.id, alreadyHave: 1 }]);
+    // Counted as its own event, not as a continue.
     const totals = (await portal.store.stats({ from: day, to: day, groupBy: [] })).totals;
     expect(totals.continues).toBe(0);
     expect(totals.grantsOk).toBe(2);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { ConfigError } from '../../src/config/errors.js';
+import { appSettings, settingsFromEnv, settingsFromOptions } from '../../src/core/settings.js';
+import { memoryLogger } from '../helpers/app.js';
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -50,5 +52,23 @@ describe('loadEnv', () => {
     } catch (err) {
       expect((err as Error).message).toMatch(/PORT: must be a port number from 0 to 65535/);
     }
+  });
+});
+
+describe('the public URL (PUBLIC_URL, createPortal’s publicUrl)', () => {
+  it('reaches createApp normalized the same way from the environment and from the options', () => {
+    const { logger } = memoryLogger();
+    const secret = 'x'.repeat(32);
+    const fromEnv = appSettings(
+      settingsFromEnv(loadEnv({ PUBLIC_URL: ' https://WIFI.example.vn/portal/ ', PORTAL_SECRET: secret })),
+      logger,
+    );
+    const fromOptions = appSettings(
+      settingsFromOptions({ publicUrl: 'https://WIFI.example.vn/portal/', secret }),
+      logger,
+    );
+    expect(fromEnv.publicUrl).toBe('https://wifi.example.vn/portal');
+    expect(fromOptions.publicUrl).toBe('https://wifi.example.vn/portal');
+    expect(appSettings(settingsFromEnv(loadEnv({ PORTAL_SECRET: secret })), logger).publicUrl).toBeUndefined();
   });
 });

@@ -7,7 +7,6 @@ import { ConfigError } from '../../src/config/errors.js';
 import { localMidnight } from '../../src/config/schedule.js';
 import { shortLink } from '../../src/page/short-link.js';
 import { configFrom, demoObject, memoryStore, testApp, UA } from '../helpers/app.js';
-import { channelStore } from '../helpers/channel-store.js';
 
 const PC_COVID = {
   id: 'pc-covid',
@@ -184,13 +183,55 @@ describe('a switch across midnight, in Hồ Chí Minh City and in Paris, without
   });
 });
 
+describe('every venue page and tap across the switch', () => {
+  it('the info page, the card and the screen follow; a tap keeps the campaign of the page it was on', async () => {
+    let now = HCM_MIDNIGHT - 1000;
+    const portal = await testApp({ config: scheduled(), clock: { now: () => now }, trustProxy: true });
+    const get = (path: string, ip = '10.9.1.1') =>
+      request(portal.app).get(path).set('User-Agent', UA.iosSafari).set('X-Forwarded-For', ip);
+    const texts = async () => ({
+      info: cheerio
+        .load((await get('/v/tan-son-nhat-airport/info?lang=en')).text)('h1')
+        .text(),
+      card: cheerio
+        .load((await get('/v/tan-son-nhat-airport/card?lang=en')).text)('h1')
+        .text(),
+      signage: cheerio
+        .load((await get('/v/tan-son-nhat-airport/signage?lang=en')).text)('.cta')
+        .first()
+        .text(),
+    });
+    const before = await texts();
+    for (const text of Object.values(before)) expect(text).toContain('Bluezone');
+    // A splash page shown a second before the switch, tapped after it.
+    const $ = cheerio.load((await get('/v/tan-son-nhat-airport?url=http%3A%2F%2Fexample.com%2F&lang=en')).text);
+    now = HCM_MIDNIGHT;
+    const after = await texts();
+    for (const text of Object.values(after)) expect(text).toContain('PC-Covid');
+    const tap = await get($('[data-store="appStore"]').attr('href')!);
+    expect(tap.headers.location).toBe(demoObject().campaign.appStoreUrl);
+    // A page shown after the switch taps through to the new app's store.
+    const $new = cheerio.load(
+      (await get('/v/tan-son-nhat-airport?url=http%3A%2F%2Fexample.com%2F&lang=en', '10.9.1.2')).text,
+    );
+    expect((await get($new('[data-store="appStore"]').attr('href')!, '10.9.1.2')).headers.location).toBe(
+      PC_COVID.appStoreUrl,
+    );
+    await portal.recorder.flush(true);
+    const { rows } = await portal.store.stats({ from: '2026-11-30', to: '2026-12-01', groupBy: ['campaign'] });
+    expect(rows.map((r) => [r.group.campaign, r.storeClicks])).toEqual([
+      ['bluezone', 1],
+      ['pc-covid', 1],
+    ]);
+  });
+});
+
 describe('QR links and screens across the switch', () => {
   it('a scan leads to, and counts for, the campaign the venue runs at that moment', async () => {
     let now = HCM_MIDNIGHT - 1000;
-    const store = channelStore(await memoryStore());
     const portal = await testApp({
       config: scheduled(),
-      store,
+      store: await memoryStore(),
       clock: { now: () => now },
       publicUrl: 'https://wifi.example.vn',
     });
@@ -201,7 +242,15 @@ describe('QR links and screens across the switch', () => {
     now = HCM_MIDNIGHT;
     expect((await scan('203.0.113.2')).headers.location).toBe(PC_COVID.googlePlayUrl);
     await portal.recorder.flush(true);
-    expect(store.counted.map((e) => e.key.campaign)).toEqual(['bluezone', 'pc-covid']);
+    const { rows } = await portal.store.stats({
+      from: '2026-11-30',
+      to: '2026-12-01',
+      groupBy: ['campaign', 'channel'],
+    });
+    expect(rows.filter((r) => r.scans > 0).map((r) => [r.group.campaign, r.group.channel, r.scans])).toEqual([
+      ['bluezone', 'poster', 1],
+      ['pc-covid', 'poster', 1],
+    ]);
   });
 
   it('screens reload just after the switch, and posters and screens are not cached past it', async () => {

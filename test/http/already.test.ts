@@ -1,25 +1,28 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import type { GroupKey } from '../../src/store/store.js';
 import { LOCALES } from '../../src/i18n/locales.js';
 import { loadLocaleResources } from '../../src/i18n/resources.js';
 import { memoryStore, testApp, UA } from '../helpers/app.js';
-import { channelStore } from '../helpers/channel-store.js';
 
 const DAY = '2026-11-24';
 const T0 = Date.parse('2026-11-24T03:15:00Z');
 const ORIGINAL = 'http://example.com/news';
 
 async function setup() {
-  const store = channelStore(await memoryStore());
-  const portal = await testApp({ store, clock: { now: () => T0 }, trustProxy: true });
+  const portal = await testApp({ store: await memoryStore(), clock: { now: () => T0 }, trustProxy: true });
   const get = (url: string, ip = '10.3.0.1') =>
     request(portal.app).get(url).set('User-Agent', UA.androidWebView).set('X-Forwarded-For', ip);
-  const counted = async () => {
+  /** The day's "already have it" and continues from the store, and the groups that have any "already". */
+  const counted = async (groupBy: GroupKey[] = []) => {
     await portal.recorder.flush(true);
-    const already = store.counted.filter((e) => e.kind === 'already');
-    const { totals } = await portal.store.stats({ from: DAY, to: DAY, groupBy: [] });
-    return { already, continues: totals.continues };
+    const { totals, rows } = await portal.store.stats({ from: DAY, to: DAY, groupBy });
+    return {
+      already: totals.alreadyHave,
+      continues: totals.continues,
+      groups: rows.filter((r) => r.alreadyHave > 0).map((r) => ({ ...r.group, alreadyHave: r.alreadyHave })),
+    };
   };
   return { ...portal, get, counted };
 }
@@ -50,12 +53,12 @@ describe('"I already have Bluezone"', () => {
       expect(res.headers.location).toBe(ORIGINAL);
     }
     expect((await t.get(cont)).headers.location).toBe(ORIGINAL);
-    const { already: events, continues } = await t.counted();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      field: 'alreadyHave',
-      key: { venue: 'ga-ha-noi', channel: 'wifi', source: 'page', locale: 'en', platform: 'android' },
-    });
+    const { already: total, continues, groups } = await t.counted(['venue', 'channel']);
+    expect(total).toBe(1);
+    expect(groups).toEqual([{ venue: 'ga-ha-noi', channel: 'wifi', alreadyHave: 1 }]);
+    expect((await t.counted(['source', 'locale'])).groups).toEqual([{ source: 'page', locale: 'en', alreadyHave: 1 }]);
+    expect((await t.counted(['platform'])).groups).toEqual([{ platform: 'android', alreadyHave: 1 }]);
+    // Not a continue: only the Continue tap is one.
     expect(continues).toBe(1);
   });
 
@@ -67,8 +70,9 @@ describe('"I already have Bluezone"', () => {
     expect(link.attr('target')).toBeUndefined();
     const res = await t.get(link.attr('href')!);
     expect(res.status).toBe(204);
-    const { already } = await t.counted();
-    expect(already.map((e) => e.key.source)).toEqual(['card']);
+    const { groups, continues } = await t.counted(['source', 'channel']);
+    expect(groups).toEqual([{ source: 'card', channel: 'wifi', alreadyHave: 1 }]);
+    expect(continues).toBe(0);
   });
 
   it('is not on the info page shown after login (there is nothing to continue)', async () => {

@@ -1,20 +1,23 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { GroupKey } from '../../src/store/store.js';
 import { loadEnv } from '../../src/config/env.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { detectPlatform } from '../../src/page/platform.js';
 import { CHANNEL_CODES, qrPayload, resolveScan, shortLink, venueCode } from '../../src/page/short-link.js';
 import { demoConfig, memoryStore, testApp, UA } from '../helpers/app.js';
-import { channelStore } from '../helpers/channel-store.js';
 
 const PUBLIC_URL = 'https://wifi.example.vn';
 const T0 = Date.parse('2026-11-24T03:15:00Z');
+const DAY = '2026-11-24';
 const campaign = demoConfig().campaign;
 
 async function app(publicUrl: string | null = PUBLIC_URL) {
   let now = T0;
-  const store = channelStore(await memoryStore());
+  const store = await memoryStore();
+  // What the recorder hands the store, to check that no identity reaches it (the store still works).
+  const applyBatch = vi.spyOn(store, 'applyBatch');
   const portal = await testApp({
     store,
     publicUrl: publicUrl ?? undefined,
@@ -25,11 +28,16 @@ async function app(publicUrl: string | null = PUBLIC_URL) {
     const r = request(portal.app).get(path).set('X-Forwarded-For', ip).set(headers);
     return ua === undefined ? r.unset('User-Agent') : r.set('User-Agent', ua);
   };
-  const scans = async () => {
+  /** The day's scans from the store, as `{...group, scans}` for the groups that have any. */
+  const scans = async (groupBy: GroupKey[] = []) => {
     await portal.recorder.flush(true);
-    return store.counted.filter((e) => e.kind === 'scan');
+    const { totals, rows } = await store.stats({ from: DAY, to: DAY, groupBy });
+    return (groupBy.length ? rows : [{ ...totals, group: {} }])
+      .filter((r) => r.scans > 0)
+      .map((r) => ({ ...r.group, scans: r.scans }));
   };
-  return { ...portal, store, scan, scans, advance: (ms: number) => (now += ms) };
+  const batches = () => JSON.stringify(applyBatch.mock.calls);
+  return { ...portal, store, scan, scans, batches, advance: (ms: number) => (now += ms) };
 }
 
 /** The path of a short link (the portal is reached at PUBLIC_URL; tests call the app directly). */
@@ -87,17 +95,16 @@ describe('GET /q/:code/:channel', () => {
     expect(ios.headers['cache-control']).toBe('no-store');
     const android = await t.scan(path, UA.androidChrome, '198.51.100.2', { 'Accept-Language': 'zh-CN' });
     expect(android.headers.location).toBe(campaign.googlePlayUrl);
-    const scans = await t.scans();
-    expect(scans.map((e) => [e.key.platform, e.key.channel, e.key.locale])).toEqual([
-      ['ios', 'signage', 'vi'],
-      ['android', 'signage', 'zh-Hans'],
+    expect(await t.scans(['platform', 'locale'])).toEqual([
+      { platform: 'android', locale: 'zh-Hans', scans: 1 },
+      { platform: 'ios', locale: 'vi', scans: 1 },
     ]);
-    expect(scans[0]).toMatchObject({
-      field: 'scans',
-      key: { venue: 'noi-bai-airport', province: 'ha-noi', kind: 'airport', campaign: 'bluezone', source: 'qr' },
-    });
-    // No identity is kept: only the salted hash.
-    expect(JSON.stringify(scans)).not.toMatch(/198\.51\.100|iPhone|Android/);
+    expect(await t.scans(['venue', 'channel'])).toEqual([{ venue: 'noi-bai-airport', channel: 'signage', scans: 2 }]);
+    expect(await t.scans(['province', 'kind'])).toEqual([{ province: 'ha-noi', kind: 'airport', scans: 2 }]);
+    expect(await t.scans(['campaign', 'source'])).toEqual([{ campaign: 'bluezone', source: 'qr', scans: 2 }]);
+    // No identity reaches the store: only the salted hash.
+    expect(t.batches()).toContain('"scans"');
+    expect(t.batches()).not.toMatch(/198\.51\.100|iPhone|Android/);
   });
 
   it('counts a phone once per window, and never probes, bots, HEAD or prefetches', async () => {
@@ -106,7 +113,7 @@ describe('GET /q/:code/:channel', () => {
     for (let i = 0; i < 3; i++) expect((await t.scan(path, UA.androidChrome)).status).toBe(302);
     t.advance(10 * 60_000);
     await t.scan(path, UA.androidChrome);
-    expect(await t.scans()).toHaveLength(1);
+    expect(await t.scans()).toEqual([{ scans: 1 }]);
     await t.scan(path, UA.iosProbe, '198.51.100.20');
     await t.scan(path, 'Googlebot/2.1 (+http://www.google.com/bot.html)', '198.51.100.21');
     await t.scan(path, undefined, '198.51.100.22');
@@ -116,10 +123,10 @@ describe('GET /q/:code/:channel', () => {
       .set('User-Agent', UA.iosSafari)
       .set('X-Forwarded-For', '198.51.100.24');
     expect(head.status).toBe(302);
-    expect(await t.scans()).toHaveLength(1);
+    expect(await t.scans()).toEqual([{ scans: 1 }]);
     t.advance(31 * 60_000);
     await t.scan(path, UA.androidChrome);
-    expect(await t.scans()).toHaveLength(2);
+    expect(await t.scans()).toEqual([{ scans: 2 }]);
   });
 
   it('answers the capitalized link that QR codes hold (alphanumeric mode), mount point kept as it is', async () => {
@@ -133,7 +140,7 @@ describe('GET /q/:code/:channel', () => {
     const t = await app();
     const res = await t.scan(new URL(payload).pathname, UA.iosSafari);
     expect(res.headers.location).toBe(campaign.appStoreUrl);
-    expect((await t.scans()).map((e) => e.key.channel)).toEqual(['card']);
+    expect(await t.scans(['channel'])).toEqual([{ channel: 'card', scans: 1 }]);
   });
 
   it('an unknown link leads to the default landing page and counts nothing', async () => {
@@ -141,7 +148,7 @@ describe('GET /q/:code/:channel', () => {
     const res = await t.scan('/q/00000000/p', UA.iosSafari);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(demoConfig().portal.defaultLandingUrl);
-    expect(await t.scans()).toHaveLength(0);
+    expect(await t.scans()).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import express from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { venueCode } from '../../src/page/short-link.js';
 import { createPortal } from '../../src/plugin.js';
 import { HOSTILE_URLS, XSS_PAYLOADS } from '../helpers/hostile.js';
 import { demoConfig, memoryStore, testApp, UA } from '../helpers/app.js';
@@ -53,12 +54,15 @@ function normalize(res: request.Response): Answer {
 
 const SECRET = Buffer.from('transports-suite-secret-of-32-bytes-at-least!', 'utf8');
 const store = await memoryStore();
-const standalone = await testApp({ store, secret: SECRET, trustProxy: ['loopback'] });
+/** Both get it, so that every QR code (splash, card, poster, screen) holds the same counted short link. */
+const PUBLIC_URL = 'https://wifi.example.vn';
+const standalone = await testApp({ store, secret: SECRET, trustProxy: ['loopback'], publicUrl: PUBLIC_URL });
 const mounted = createPortal({
   config: demoConfig(),
   store,
   secret: SECRET,
   trustProxy: ['loopback'],
+  publicUrl: `${PUBLIC_URL}/`,
   logLevel: 'silent',
 });
 await mounted.ready();
@@ -101,6 +105,16 @@ const CASES: [string, string, Record<string, string>?][] = [
   ['tap without state', `${V}/go/appStore`],
   ['tap, unknown target', `${V}/go/elsewhere`],
   ['tap, forged state', `${V}/go/continue?t=a.b&s=c.d`],
+  ['tap, already without state (the card)', `${V}/go/already`],
+  ['tap, already, forged state', `${V}/go/already?t=a.b&s=c.d`],
+  ['scan, poster short link, iPhone', `/q/${venueCode('ga-ha-noi')}/p`, { 'user-agent': UA.iosSafari }],
+  [
+    'scan, capitalized QR payload, Android',
+    `/Q/${venueCode('ga-ha-noi').toUpperCase()}/S`,
+    { 'user-agent': UA.androidChrome },
+  ],
+  ['scan, unknown code', '/q/00000000/p'],
+  ['scan, unknown channel', `/q/${venueCode('ga-ha-noi')}/x`],
   ['embed.js', '/embed.js'],
   ['healthz', '/healthz'],
   ['readyz', '/readyz'],
@@ -129,18 +143,28 @@ describe('both transports give the same answer', () => {
     }
   });
 
-  it('a tap with the page’s own state: the same redirect', async () => {
+  it.each(['continue', 'already'])('a %s tap with the page’s own state: the same redirect', async (target) => {
     const pages = await Promise.all([
       request(standalone.listener).get(`${V}?url=http%3A%2F%2Fexample.com%2F`).set('User-Agent', UA.androidChrome),
       request(host).get(`${V}?url=http%3A%2F%2Fexample.com%2F`).set('User-Agent', UA.androidChrome),
     ]);
-    const go = pages.map((p) => /href="([^"]*\/go\/continue[^"]*)"/.exec(p.text)![1]!.replaceAll('&amp;', '&'));
+    const link = new RegExp(`href="([^"]*/go/${target}[^"]*)"`);
+    const go = pages.map((p) => link.exec(p.text)![1]!.replaceAll('&amp;', '&'));
     const [a, b] = await Promise.all([
       request(standalone.listener).get(go[0]!).set('User-Agent', UA.androidChrome),
       request(host).get(go[1]!).set('User-Agent', UA.androidChrome),
     ]);
     expect(a.status).toBe(303);
+    expect(a.headers.location).toBe('http://example.com/');
     expect(normalize(b)).toEqual(normalize(a));
+  });
+
+  it('a QR code on every page holds the counted short link under the public URL, on both', async () => {
+    for (const path of [`${V}?mac=02:00:00:00:00:06`, `${V}/card`, `${V}/poster`, `${V}/signage`]) {
+      const { standalone: a, embedded: b } = await both('get', path);
+      expect(b, path).toEqual(a);
+      expect(a.body, path).toContain(`wifi.example.vn/q/${venueCode('ga-ha-noi')}/`);
+    }
   });
 
   it('hostile original URLs and XSS payloads in every parameter', async () => {

@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createPortal, type PortalOptions } from '../../src/plugin.js';
+import { loadEnv } from '../../src/config/env.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { TOKENS, sha256 } from '../admin/fixtures.js';
 import { demoObject, memoryLogger, memoryStore, UA } from '../helpers/app.js';
@@ -242,7 +243,13 @@ describe('createPortal lifecycle', () => {
   it('rejects bad options and configuration at once, with every problem', () => {
     let thrown: unknown;
     try {
-      createPortal({ secret: 'short', store: 'mysql://x', adminTokens: ['tiny'], storeWaitMs: -1 });
+      createPortal({
+        secret: 'short',
+        store: 'mysql://x',
+        adminTokens: ['tiny'],
+        storeWaitMs: -1,
+        publicUrl: 'https://wifi.example.vn/?a=1',
+      });
     } catch (err) {
       thrown = err;
     }
@@ -252,7 +259,17 @@ describe('createPortal lifecycle', () => {
       'store',
       'adminTokens[0]',
       'storeWaitMs',
+      'publicUrl',
     ]);
+    // One rule for the option and the environment: the same message.
+    const publicUrlProblem = (thrown as ConfigError).problems.find((p) => p.where === 'publicUrl')!;
+    let envProblem: ConfigError | undefined;
+    try {
+      loadEnv({ PUBLIC_URL: 'https://wifi.example.vn/?a=1' });
+    } catch (err) {
+      envProblem = err as ConfigError;
+    }
+    expect(envProblem!.problems).toEqual([{ where: 'PUBLIC_URL', message: publicUrlProblem.message }]);
     expect(() => createPortal({ config: { venues: [] }, store: 'sqlite::memory:' })).toThrow(
       /campaign: is missing[\s\S]*venues: list at least one venue/,
     );
