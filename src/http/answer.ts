@@ -74,11 +74,14 @@ export function htmlAnswer(facts: RequestFacts, status: number, html: string | B
   return answer(facts, status, 'text/html; charset=utf-8', html, options);
 }
 
-/** A 303 to `url` (a store, the original URL, a gateway's grant URL): the browser follows it with GET. */
-export function redirectAnswer(facts: RequestFacts, url: string): Answer {
+/**
+ * A 303 to `url` (a store, the original URL, a gateway's grant URL): the browser follows it with
+ * GET; or a 302 where the target is a page of its own (`portal.rootRedirect`).
+ */
+export function redirectAnswer(facts: RequestFacts, url: string, status: 302 | 303 = 303): Answer {
   // Like Express's res.redirect: anything outside printable ASCII is percent-encoded.
   const location = url.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
-  return answer(facts, 303, 'text/plain; charset=utf-8', 'See Other', {
+  return answer(facts, status, 'text/plain; charset=utf-8', status === 302 ? 'Found' : 'See Other', {
     extra: ['Location', location],
     compress: false,
   });
