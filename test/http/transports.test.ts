@@ -101,6 +101,8 @@ const CASES: [string, string, Record<string, string>?][] = [
   ['tap without state', `${V}/go/appStore`],
   ['tap, unknown target', `${V}/go/elsewhere`],
   ['tap, forged state', `${V}/go/continue?t=a.b&s=c.d`],
+  ['venue list', '/?lang=en'],
+  ['venue list, language by header', '/', { 'accept-language': 'fr-FR,fr;q=0.9' }],
   ['embed.js', '/embed.js'],
   ['healthz', '/healthz'],
   ['readyz', '/readyz'],
