@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { ensureSomeToken } from './admin/tokens.js';
 import { createApp, type PortalApp } from './app.js';
+import { startBanner } from './banner.js';
 import { metricsApp } from './http/admin-routes.js';
 import { closeSilentConnections } from './http/transport/node-listener.js';
 import { loadEnv, type Env } from './config/env.js';
@@ -50,9 +51,8 @@ export async function startPortal(
   const { store } = portalStore(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
   await store.get();
   logger.info({ category: 'store', engine: store.engine, url: redactUrl(env.DATABASE_URL) }, 'store ready');
-  // With no admin token configured (the demo), one is made for this run and printed once.
+  // With no admin token configured (the demo), one is made for this run and printed once in the start banner below.
   const generated = ensureSomeToken(config, env.ADMIN_TOKEN);
-  if (generated) process.stderr.write(`No admin token is configured; the admin token for this run is: ${generated}\n`);
   const settings = settingsFromEnv(env, generated);
   let accepting = true;
   const portal = createApp({
@@ -85,6 +85,19 @@ export async function startPortal(
   logger.info(
     { category: 'server', port, host: env.HOST, config: config.source, venues: config.venues.length },
     `bluezone-portal listening on http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}/v/${config.venues[0]!.id}`,
+  );
+
+  // For the person who started it (stderr; the JSON log on stdout is for machines): where the demo
+  // page, the venue list, the dashboard and the admin token are. A generated token is printed here only.
+  process.stderr.write(
+    startBanner({
+      host: env.HOST,
+      port,
+      firstVenue: config.venues[0]!.id,
+      configSource: config.source,
+      generatedToken: generated,
+      envToken: !!env.ADMIN_TOKEN,
+    }),
   );
 
   // The swap is one assignment (see PortalApp.reload): requests in flight finish on the old

@@ -6,10 +6,12 @@ import { runMaintenance, scheduleMaintenance } from '../counting/maintenance.js'
 import { DEFAULT_RECORDER_OPTIONS, Recorder, type RecorderOptions } from '../counting/recorder.js';
 import { SaltKeeper } from '../counting/salts.js';
 import { createTokenSigner } from '../counting/visit-token.js';
+import { createRefusalReporter } from '../gateways/refusals.js';
 import { checkRegistry } from '../gateways/registry.js';
 import { createGrantCodec } from '../grant/grant-state.js';
 import { createGrants, type Grants } from '../grant/grant.js';
 import type { GrantGuardOptions } from '../grant/grant-guard.js';
+import { countingFacts, type RequestFacts } from '../http/facts.js';
 import { buildRuntime, type RuntimeRef } from '../http/runtime.js';
 import { createSplashPages } from '../http/splash-page.js';
 import type { Readiness, TravelerDeps } from '../http/traveler-deps.js';
@@ -84,6 +86,13 @@ export function buildCore(deps: CoreDeps): Core {
     timeZone: () => ref.current.config.portal.reportingTimeZone,
     retentionHourlyDays: deps.retentionHourlyDays ?? 90,
   };
+  // Refused arrivals: the metric and a rate-limited warning for each, the dashboard's tally
+  // without probes and bots (counting.refused).
+  const refused = createRefusalReporter<RequestFacts>({
+    log: deps.logger,
+    counter: metrics.arrivalsRefused,
+    record: (refusal, facts) => void counting.refused(refusal, countingFacts(facts)),
+  });
   let stopMaintenance: (() => void) | undefined;
   const views = compileViews();
 
@@ -96,6 +105,7 @@ export function buildCore(deps: CoreDeps): Core {
     grants,
     clock,
     readiness: deps.readiness ?? { ready: () => true },
+    refused,
     config,
     store: deps.store,
     logger: deps.logger,

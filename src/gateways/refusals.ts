@@ -16,11 +16,15 @@ export interface RefusalCounter {
   inc(labels: { venue: string; gateway: string; reason: RefusalReason }): void;
 }
 
-export interface RefusalReporterOptions {
+/**
+ * `C` is what the caller hands over with each refusal for `record` (e.g. the request's facts,
+ * so that the dashboard's tally can leave out probes and bots); nothing by default.
+ */
+export interface RefusalReporterOptions<C = void> {
   log: RefusalLog;
   counter: RefusalCounter;
-  /** Also told of every refusal (e.g. the store's per-venue tally for the dashboard). */
-  record?: (refused: { venue: string; gateway: string; reason: RefusalReason }) => void;
+  /** Also told of every refusal (e.g. the store's per-venue tally for the dashboard), with the caller's context. */
+  record?: (refused: { venue: string; gateway: string; reason: RefusalReason }, context: C) => void;
   /** At most one log line per venue and reason in this time; 60 s by default. */
   intervalMs?: number;
   now?: () => number;
@@ -35,14 +39,14 @@ const MAX_KEYS = 10_000;
  * left out since the last line. Nothing of the request is logged: the fix is the adapter's own
  * wording.
  */
-export function createRefusalReporter(options: RefusalReporterOptions) {
+export function createRefusalReporter<C = void>(options: RefusalReporterOptions<C>) {
   const intervalMs = options.intervalMs ?? 60_000;
   const now = options.now ?? Date.now;
   const last = new Map<string, { at: number; suppressed: number }>();
-  return function report(refused: RefusedArrival): void {
+  return function report(refused: RefusedArrival, context: C): void {
     const reason: RefusalReason = REFUSAL_REASONS.includes(refused.reason) ? refused.reason : 'malformed';
     options.counter.inc({ venue: refused.venue, gateway: refused.gateway, reason });
-    options.record?.({ venue: refused.venue, gateway: refused.gateway, reason });
+    options.record?.({ venue: refused.venue, gateway: refused.gateway, reason }, context);
     const key = `${refused.venue}\u0000${reason}`;
     const t = now();
     const seen = last.get(key);
@@ -66,7 +70,7 @@ export function createRefusalReporter(options: RefusalReporterOptions) {
   };
 }
 
-export type RefusalReporter = ReturnType<typeof createRefusalReporter>;
+export type RefusalReporter<C = void> = (refused: RefusedArrival, context: C) => void;
 
 /** What an operator should check for each reason, where one gateway says it better than the general rule. */
 const ADVICE: Partial<Record<string, Partial<Record<RefusalReason, string>>>> = {

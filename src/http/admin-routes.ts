@@ -227,7 +227,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   const weeklyRequest = (req: Request, res: Response) => {
     const province = req.query.province;
     if (typeof province !== 'string' || province === '' || province.includes(',')) {
-      throw new AppError(400, 'bad_request', 'error.badRequest', 'give one province, e.g. province=ha-noi');
+      throw errors.badRequest('give one province, e.g. province=ha-noi');
     }
     const { cfg, resolved } = resolve(req, res.locals.adminPrincipal as AdminPrincipal, { groupBy: undefined });
     if (!resolved.ok) throw problemError(resolved.problem);

@@ -76,12 +76,13 @@ export function htmlAnswer(facts: RequestFacts, status: number, html: string | B
 
 /**
  * A 303 to `url` (a store, the original URL, a gateway's grant URL): the browser follows it with
- * GET. `status` 302 for links that are followed from outside a page (a scanned QR code). Never cached.
+ * GET; or a 302 for links followed from outside a page (a scanned QR code) and for a target that is
+ * a page of its own (`portal.rootRedirect`). Never cached.
  */
 export function redirectAnswer(facts: RequestFacts, url: string, status: 302 | 303 = 303): Answer {
   // Like Express's res.redirect: anything outside printable ASCII is percent-encoded.
   const location = url.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
-  return answer(facts, status, 'text/plain; charset=utf-8', status === 303 ? 'See Other' : 'Found', {
+  return answer(facts, status, 'text/plain; charset=utf-8', status === 302 ? 'Found' : 'See Other', {
     extra: ['Location', location],
     compress: false,
   });

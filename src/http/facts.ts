@@ -34,9 +34,11 @@ export function countingFacts(facts: RequestFacts): CountingFacts {
 }
 
 /**
- * The client identity for daily unique counting: the gateway's MAC when it gave one, else the IP
- * (as resolved under TRUST_PROXY) with the user agent. It is hashed once and dropped.
+ * The client identity for daily unique counting of answers that have no gateway arrival (the card,
+ * the info page): the IP (as resolved under TRUST_PROXY) with the user agent, hashed once and
+ * dropped. A MAC cannot be given here: only the splash page knows whether its gateway signs the
+ * MAC, and it uses `countingIdentity` (src/counting/identity.ts).
  */
-export function identityOf(facts: RequestFacts, clientMac: string | undefined): string {
-  return clientMac ?? `${facts.ip() ?? ''}\u0000${facts.userAgent ?? ''}`;
+export function identityOf(facts: RequestFacts, _noMac?: undefined): string {
+  return `${facts.ip() ?? ''}\u0000${facts.userAgent ?? ''}`;
 }

@@ -8,6 +8,7 @@ import { grantAnswer } from './grant-answer.js';
 import { faviconAnswer, healthAnswer, readyAnswer } from './health-answer.js';
 import { infoAnswer } from './info-answer.js';
 import { errorAnswer } from './notice-answer.js';
+import { rootPageAnswer } from './root-answer.js';
 import { posterAnswer, signageAnswer } from './print-answer.js';
 import { scanAnswer } from './scan-answer.js';
 import { splashAnswer } from './splash-answer.js';
@@ -69,11 +70,17 @@ function travelerRoutes(): Route[] {
       pattern: /^\/q\/([^/]+)\/([^/]+)\/?$/i,
       answer: (d, f, [c, ch]) => scanAnswer(d, f, c!, ch!),
     },
+    { name: '/', pattern: /^\/$/, answer: (d, f) => rootPageAnswer(d, f) },
     { name: '/embed.js', pattern: /^\/embed\.js\/?$/i, answer: (_d, f) => embedJsAnswer(f) },
     { name: '/healthz', pattern: /^\/healthz\/?$/i, answer: (_d, f) => healthAnswer(f) },
     { name: '/readyz', pattern: /^\/readyz\/?$/i, answer: (d, f) => readyAnswer(d, f) },
     { name: '/favicon.ico', pattern: /^\/favicon\.ico$/i, quiet: true, answer: (_d, f) => faviconAnswer(f) },
-    { name: '/public/*', pattern: /^\/public\/(.+)$/i, raw: true, answer: (_d, f, [rest]) => staticAnswer(f, rest!) },
+    {
+      name: '/public/*',
+      pattern: /^\/public\/(.+)$/i,
+      raw: true,
+      answer: (d, f, [rest]) => staticAnswer(f, rest!, d.ref.current.config),
+    },
   ];
   // Gateways with fixed arrival paths (e.g. UniFi's /guest/s/<site>/) reach the splash page.
   for (const gateway of GATEWAYS) {

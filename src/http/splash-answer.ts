@@ -1,9 +1,10 @@
+import { countingIdentity } from '../counting/identity.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import { findGateway } from '../gateways/registry.js';
 import { visitBinding } from '../grant/grant-state.js';
 import { htmlAnswer, type Answer } from './answer.js';
 import { errors } from './errors.js';
-import { identityOf, type RequestFacts } from './facts.js';
+import type { RequestFacts } from './facts.js';
 import { errorAnswer } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
 import { venueRequest } from './venue-request.js';
@@ -12,7 +13,8 @@ import { venueRequest } from './venue-request.js';
  * The splash page (`/v/<venue>` and gateways' own arrival paths): the venue's gateway reads the
  * arrival; a good one gets the page with its visit token (counting) and grant state (the tap),
  * assembled from the pre-rendered pieces (splash-page.ts); a refused one a localized 400 with a
- * way on (the traveler's original URL when safe, else the venue's fallback). An unknown venue
+ * way on (the traveler's original URL when safe, else the venue's fallback), and is reported
+ * (`deps.refused`: metric, log, dashboard). An unknown venue
  * throws `venue_not_found` (the final handler's 404 page).
  */
 export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
@@ -25,7 +27,9 @@ export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
   const gateway = findGateway(venue.gateway.kind)!;
   const arrival = gateway.parseArrival(facts.query, venue.gateway);
   if (!arrival.ok) {
-    return errorAnswer(deps, facts, errors.arrivalRefused(arrival.detail), {
+    // Counted (metric, dashboard tally without probes and bots) and logged at most once a minute.
+    deps.refused({ venue: venue.id, gateway: gateway.id, reason: arrival.reason, fix: arrival.fix }, facts);
+    return errorAnswer(deps, facts, errors.arrivalRefused(arrival.fix), {
       pagePath: `${facts.base}/v/${venue.id}`,
       fallback: venue.fallbackUrl,
     });
@@ -37,7 +41,8 @@ export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
     platform: guess.platform,
     gateway: gateway.id,
     source: 'page',
-    identity: identityOf(facts, arrival.client.clientMac),
+    // The MAC only from a gateway that signs it (counting/identity.ts), else IP and user agent.
+    identity: countingIdentity(gateway, venue.gateway, arrival.client, facts.ip, facts.userAgent),
   });
   const grantToken = deps.codec.sign(
     { v: venue.id, g: gateway.id, u: arrival.client.originalUrl, x: arrival.state, w: visitBinding(visitToken) },

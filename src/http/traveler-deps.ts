@@ -1,7 +1,9 @@
 import type { Clock } from '../counting/clock.js';
 import type { Counting } from '../counting/counting.js';
+import type { RefusalReporter } from '../gateways/refusals.js';
 import type { GrantCodec } from '../grant/grant-state.js';
 import type { Grants } from '../grant/grant.js';
+import type { RequestFacts } from './facts.js';
 import type { RuntimeRef } from './runtime.js';
 import type { SplashPages } from './splash-page.js';
 import type { Views } from './views.js';
@@ -21,4 +23,6 @@ export interface TravelerDeps {
   grants: Grants;
   clock: Clock;
   readiness: Readiness;
+  /** Told once per refused arrival with its request (gateways/refusals.ts: metric, log, dashboard tally). */
+  refused: RefusalReporter<RequestFacts>;
 }

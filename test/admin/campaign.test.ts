@@ -150,6 +150,7 @@ describe('GET /admin/api/stats grouped by channel and campaign', () => {
     expect(csv.text.split('\r\n')[0]).toBe(
       '\uFEFFchannel,impressions,uniques,storeClicks,continues,grantsOk,grantsFailed,clickRate,continueRate,scans,alreadyHave,adoption',
     );
+    // Grants are blank, not 0: no gateway of a scan row reports grant outcomes (src/stats/report.ts).
     expect(csv.text).toContain('\r\nposter,0,,0,0,,,,,5,0,\r\n');
   });
 

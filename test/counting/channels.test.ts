@@ -50,6 +50,7 @@ const byChannel = async () => {
 describe('counting.scan', () => {
   it('counts one scan per phone and channel within the dedupe window, on the scanned channel', async () => {
     const phone = { venueId: venue.id, platform: 'ios', identity: `203.0.113.5\0${UA.iosSafari}` };
+    // It reports the campaign the scan was counted under: the one the venue runs now (the demo's only one).
     expect(counting.scan({ ...phone, channel: 'poster' }, browser)).toEqual({ counted: true, campaign: 'bluezone' });
     counting.scan({ ...phone, channel: 'poster' }, browser); // the same phone again at once
     counting.scan({ ...phone, identity: `203.0.113.6\0${UA.androidChrome}`, channel: 'poster' }, browser);

@@ -115,6 +115,8 @@ const CASES: [string, string, Record<string, string>?][] = [
   ],
   ['scan, unknown code', '/q/00000000/p'],
   ['scan, unknown channel', `/q/${venueCode('ga-ha-noi')}/x`],
+  ['venue list', '/?lang=en'],
+  ['venue list, language by header', '/', { 'accept-language': 'fr-FR,fr;q=0.9' }],
   ['embed.js', '/embed.js'],
   ['healthz', '/healthz'],
   ['readyz', '/readyz'],
