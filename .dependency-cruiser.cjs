@@ -35,7 +35,10 @@ const table = {
   },
   metrics: { run: ['metrics'], types: [] },
   log: { run: ['log'], types: [] },
-  grant: { run: ['grant', 'counting', 'crypto', 'gateways', 'page/safe-url.ts'], types: ['metrics', 'log', 'config'] },
+  grant: {
+    run: ['grant', 'counting', 'crypto', 'gateways', 'page/safe-url.ts', 'config/current-campaign.ts'],
+    types: ['metrics', 'log', 'config'],
+  },
 };
 
 /** @type {import('dependency-cruiser').IForbiddenRuleType[]} */
