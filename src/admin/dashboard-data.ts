@@ -32,16 +32,17 @@ export async function loadDashboard(
   lang: AdminLang,
 ): Promise<DashboardData> {
   const run = (key: StatsGroupKey) => runStats(store, { ...query, groupBy: [key] }, config, lang);
-  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals] = await Promise.all([
-    run('day'),
-    run('venue'),
-    run('locale'),
-    run('platform'),
-    run('gateway'),
-    run('source'),
-    run('campaign'),
-    run('channel'),
-    runRefusals(store, query, config, lang),
-  ]);
+  const [byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals] =
+    await Promise.all([
+      run('day'),
+      run('venue'),
+      run('locale'),
+      run('platform'),
+      run('gateway'),
+      run('source'),
+      run('campaign'),
+      run('channel'),
+      runRefusals(store, query, config, lang),
+    ]);
   return { byDay, byVenue, byLocale, byPlatform, byGateway, bySource, byCampaign, byChannel, refusals };
 }

@@ -80,7 +80,6 @@ const FIELD: Record<MarkKind, CounterField> = {
   already: 'alreadyHave',
 };
 
-
 /**
  * Counting as the HTTP layer sees it: issue a signed visit token when a page is rendered, and count
  * the beacon, store click or continue that presents it. Excluded requests are counted in the metrics.
