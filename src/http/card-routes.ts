@@ -10,7 +10,7 @@ import { clientIdentity } from './request-facts.js';
 import { sendHtml, venueRequest } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { framablePolicy } from './security.js';
-import type { Views } from './views.js';
+import { cjkCss, type Views } from './views.js';
 
 /**
  * The card's one script (views/scripts/card-size.js, included verbatim by views/card.ejs): it posts
@@ -32,7 +32,8 @@ const EMBED_JS_MAX_AGE_S = 3600;
 const baseCss = readFileSync(path.join(viewsDir, 'styles', 'card.css'), 'utf8')
   .replace(/\/\*[\s\S]*?\*\//g, '')
   .replace(/\s*\n\s*/g, '')
-  .trim();
+  .trim()
+  .concat(cjkCss);
 const cssByColor = new Map<string, string>();
 
 /** The card's inline stylesheet with the venue's brand colour (validated for contrast at load). */

@@ -7,12 +7,16 @@ import { GrantError, type ContinueControl, type GrantState } from '../gateways/g
 import { findGateway } from '../gateways/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { readyPageUrl } from '../page/info-view.js';
+import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
+import type { Venue } from '../config/load.js';
+import { asLocale } from '../i18n/locales.js';
 import { AppError } from './errors.js';
 import type { GrantCodec } from './grant-state.js';
 import { firstValues } from './query.js';
 import { requestFacts } from './request-facts.js';
-import { findVenue } from './page-request.js';
+import { findVenue, venueLocale } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { noticeLocale, renderNoticePage } from './traveler-routes.js';
 import type { Views } from './views.js';
@@ -68,9 +72,24 @@ export function grantRoutes(deps: GrantDeps): Router {
     const state = codec.verify(query.s, deps.clock.now(), GRANT_STATE_MAX_AGE_MS);
     if (!state.ok || state.value.v !== venue.id || state.value.g !== venue.gateway.kind) {
       deps.metrics.eventsExcluded.inc({ reason: state.ok ? 'venue_mismatch' : state.reason });
-      return renderGrantProblem(req, res, 400, 'grant.expired', landingUrl(undefined, venue.fallbackUrl));
+      // "Try again" opens the venue's page on the web: the gateway intercepts it and starts over.
+      const again = landingUrl(undefined, venue.fallbackUrl);
+      return renderGrantProblem(req, res, 400, 'grant.expired', again, { retry: again, original: false, venue });
     }
-    const landing = target === 'continue' ? landingUrl(state.value.u, venue.fallbackUrl) : stores[target];
+    const guess = detectPlatform(req.headers['user-agent']);
+    // From the OS's captive window a store may not open inside the sheet: once online, the
+    // traveler lands on a page that says how to find the app (src/page/info-view.ts).
+    const landing =
+      target === 'continue'
+        ? landingUrl(state.value.u, venue.fallbackUrl)
+        : guess.captiveWindow
+          ? readyPageUrl(
+              `${req.protocol}://${req.get('host')}`,
+              `${req.baseUrl}/v/${venue.id}`,
+              target,
+              asLocale(outcome.claims?.l ?? '') ?? venueLocale(venue, query, req.headers['accept-language']),
+            )
+          : stores[target];
     const gateway = findGateway(venue.gateway.kind)!;
     try {
       const step = await gateway.grant({
@@ -110,9 +129,13 @@ export function grantRoutes(deps: GrantDeps): Router {
     status: number,
     messageKey: string,
     landing: string,
-    extra: { retry?: string; venueName?: string } = {},
+    extra: { retry?: string; venueName?: string; original?: boolean; venue?: Venue } = {},
   ): void {
-    const t = ref.current.translator.forLocale(noticeLocale(req, firstValues(req.query)));
+    const query = firstValues(req.query);
+    const locale = extra.venue
+      ? venueLocale(extra.venue, query, req.headers['accept-language'])
+      : noticeLocale(req, query);
+    const t = ref.current.translator.forLocale(locale);
     const actions: { control: ContinueControl; label: string; primary: boolean }[] = [];
     if (extra.retry)
       actions.push({
@@ -120,16 +143,18 @@ export function grantRoutes(deps: GrantDeps): Router {
         label: t('grant.retry'),
         primary: true,
       });
-    actions.push({
-      control: { method: 'GET', action: landing, fields: [] },
-      label: t('grant.original'),
-      primary: actions.length === 0,
-    });
+    if (extra.original !== false)
+      actions.push({
+        control: { method: 'GET', action: landing, fields: [] },
+        label: t('grant.original'),
+        primary: actions.length === 0,
+      });
     renderNoticePage(ref, views, req, res, status, {
       docTitle: t('grant.failedDocTitle'),
       headline: t('grant.failedHeadline'),
       paragraphs: [t(messageKey, { venue: extra.venueName ?? '' })],
       actions,
+      venue: extra.venue,
     });
   }
 

@@ -40,6 +40,7 @@ export function venueLocale(venue: Venue, query: QueryParams, acceptLanguage: st
     acceptLanguage,
     offered: venue.languages,
     venueDefault: venue.defaultLanguage,
+    foreignFallback: venue.fallbackLanguage,
   });
 }
 

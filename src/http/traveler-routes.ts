@@ -6,11 +6,14 @@ import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
 import { landingUrl } from '../page/safe-url.js';
-import { buildSplashView, languageLinks, queryWithoutLang } from '../page/splash-view.js';
+import type { PortalConfig, Venue } from '../config/load.js';
+import { buildInfoView, isStoreTarget, type StoreTarget } from '../page/info-view.js';
+import { languageLinks, queryWithoutLang } from '../page/splash-view.js';
+import { sentenceWithVenue } from '../page/venue-name.js';
 import { AppError } from './errors.js';
 import { firstValues } from './query.js';
 import { clientIdentity } from './request-facts.js';
-import { sendHtml, venueRequest } from './page-request.js';
+import { sendHtml, venueLocale, venueRequest } from './page-request.js';
 import type { RuntimeRef } from './runtime.js';
 import { ensureSecurityHeaders } from './security.js';
 import type { Splash } from './splash-answer.js';
@@ -30,20 +33,26 @@ export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
 
   // After login: a short page with the install links and steps, fit to be the RFC 8908
   // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
+  // After login: a short page with the install links and steps, fit to be the RFC 8908
+  // `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
+  // With `?after=<store>` it is where a store tap from the captive window lands once online
+  // (grant-routes.ts): nothing is counted again there (src/page/info-view.ts).
   router.get('/v/:venueId/info', (req, res) => {
     const { config, translator, venue, query, locale } = venueRequest(ref, req, req.params.venueId);
     const guess = detectPlatform(req.headers['user-agent']);
     const venuePath = `${req.baseUrl}/v/${venue.id}`;
-    const visitToken = counting.issue({
-      venueId: venue.id,
-      locale,
-      platform: guess.platform,
-      gateway: venue.gateway.kind,
-      source: 'info',
-      identity: clientIdentity(req, undefined),
-    });
-    const t = translator.forLocale(locale);
-    const view = buildSplashView({
+    const after = isStoreTarget(query.after) ? query.after : undefined;
+    const visitToken = after
+      ? ''
+      : counting.issue({
+          venueId: venue.id,
+          locale,
+          platform: guess.platform,
+          gateway: venue.gateway.kind,
+          source: 'info',
+          identity: clientIdentity(req, undefined),
+        });
+    const view = buildInfoView({
       config,
       translator,
       venue,
@@ -54,20 +63,13 @@ export function travelerRoutes({ ref, views, counting }: TravelerDeps): Router {
       pagePath: `${venuePath}/info`,
       publicPath: `${req.baseUrl}/public`,
       visitToken,
+      mode: after ? { kind: 'ready', after } : { kind: 'info' },
+      storeUrls: storeUrls(config),
     });
-    const app = config.campaign.appName;
-    const info = {
-      ...view,
-      // Without grant state, store links count the click and go straight to the store.
-      docTitle: t('info.docTitle', { app, venue: view.welcome }),
-      headline: t('info.headline', { app }),
-      lead: t('info.body', { app }),
-      continueControl: undefined,
-    };
     sendHtml(
       res,
       200,
-      views.splash({ ...info, nonce: res.locals.cspNonce, css: pageCss(venue.branding.primaryColor) }),
+      views.splash({ ...view, nonce: res.locals.cspNonce, css: pageCss(venue.branding.primaryColor) }),
     );
   });
 
@@ -121,9 +123,32 @@ export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: V
       return;
     }
     // An unknown venue (404 from venueRequest) or an arrival the gateway does not accept.
-    const { translator, venue, query, locale } = venueRequest(ref, req, venueId);
+    const { config, translator, venue, query, locale } = venueRequest(ref, req, venueId);
+    if (!Object.keys(query).some((k) => k !== 'lang')) {
+      // No gateway parameters at all: staff opened the venue's page directly. An honest preview.
+      const guess = detectPlatform(req.headers['user-agent']);
+      const venuePath = `${req.baseUrl}/v/${venue.id}`;
+      const view = buildInfoView({
+        config,
+        translator,
+        venue,
+        locale,
+        guess,
+        query,
+        venuePath,
+        publicPath: `${req.baseUrl}/public`,
+        visitToken: '',
+        mode: { kind: 'preview' },
+        storeUrls: storeUrls(config),
+      });
+      const nonce = ensureSecurityHeaders(req, res);
+      sendHtml(res, 200, views.splash({ ...view, nonce, css: pageCss(venue.branding.primaryColor) }));
+      return;
+    }
     const original = ORIGINAL_URL_PARAMS.map((p) => query[p]).find((u) => u !== undefined);
     const t = translator.forLocale(locale);
+    // "Try again" opens the page the traveler asked for: the gateway intercepts it and sends a
+    // fresh arrival here; once online, it simply opens.
     renderNoticePage(ref, views, req, res, 400, {
       docTitle: t('grant.failedDocTitle'),
       headline: t('grant.failedHeadline'),
@@ -131,17 +156,24 @@ export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: V
       actions: [
         {
           control: { method: 'GET', action: landingUrl(original, venue.fallbackUrl), fields: [] },
-          label: t('grant.original'),
+          label: t('grant.retry'),
           primary: true,
         },
       ],
+      venue,
     });
   }
 
   return router;
 }
 
-/** Language for pages that have no venue: `?lang=`, then Accept-Language over every locale, then vi. */
+/** The campaign's store pages, by `/go/<target>`. */
+function storeUrls(config: PortalConfig): Record<StoreTarget, string> {
+  const { campaign } = config;
+  return { appStore: campaign.appStoreUrl, googlePlay: campaign.googlePlayUrl, web: campaign.webUrl };
+}
+
+/** Language for pages that have no venue: `?lang=`, then Accept-Language over every locale (English for a foreigner), then vi. */
 export function noticeLocale(req: Request, query: QueryParams): Locale {
   return negotiateLocale({ requested: query.lang, acceptLanguage: req.headers['accept-language'], offered: LOCALES });
 }
@@ -153,6 +185,8 @@ export interface NoticeContent {
   actions: { control: ContinueControl; label: string; primary: boolean }[];
   /** Text a gateway looks for in the page (Aruba's authentication text). */
   marker?: string;
+  /** The venue the page is about: its language, languages, colour and name instead of the portal's. */
+  venue?: Venue;
 }
 
 /** A short localized page with one or more ways on: errors, unknown venues, grant problems, hand-offs. */
@@ -166,19 +200,24 @@ export function renderNoticePage(
 ): void {
   const { translator } = ref.current;
   const query = firstValues(req.query);
-  const locale = noticeLocale(req, query);
+  const { venue, ...rest } = content;
+  const locale = venue ? venueLocale(venue, query, req.headers['accept-language']) : noticeLocale(req, query);
   const t = translator.forLocale(locale);
   const path = req.baseUrl + req.path;
   const html = views.notice({
     locale,
     // The splash router runs before `securityHeaders` (app.ts), so its notices set them here.
     nonce: ensureSecurityHeaders(req, res),
-    css: pageCss(DEFAULT_BRAND),
-    ...content,
+    css: pageCss(venue?.branding.primaryColor ?? DEFAULT_BRAND),
+    ...rest,
+    welcome: venue ? sentenceWithVenue(t, 'splash.welcome', {}, venue, locale) : undefined,
+    logo: venue?.branding.logo ? { src: `${req.baseUrl}/public/${venue.branding.logo}` } : undefined,
     languageLabel: t('language.switcherLabel'),
     languages:
       req.method === 'GET' && status !== 200
-        ? languageLinks(path, queryWithoutLang(query), LOCALES, locale, (l) => translator.forLocale(l)('language.name'))
+        ? languageLinks(path, queryWithoutLang(query), venue?.languages ?? LOCALES, locale, (l) =>
+            translator.forLocale(l)('language.name'),
+          )
         : [],
   });
   sendHtml(res, status, html);

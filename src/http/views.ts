@@ -36,10 +36,18 @@ export function compileViews(): Views {
   };
 }
 
-const baseCss = readFileSync(path.join(viewsDir, 'styles', 'portal.css'), 'utf8')
-  .replace(/\/\*[\s\S]*?\*\//g, '')
-  .replace(/\s*\n\s*/g, '')
-  .trim();
+/** A stylesheet of `views/styles/`, without comments and line breaks, to inline. */
+function minifiedCss(name: string): string {
+  return readFileSync(path.join(viewsDir, 'styles', name), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s*\n\s*/g, '')
+    .trim();
+}
+
+/** Per-language fonts and line breaking of Chinese, Japanese and Korean (every traveler page). */
+export const cjkCss = minifiedCss('cjk.css');
+
+const baseCss = minifiedCss('portal.css') + cjkCss;
 
 const cssByColor = new Map<string, string>();
 

@@ -132,7 +132,13 @@ export function buildPrintView({ config, translator, venue, locales, publicPath 
     logo: venue.branding.logo ? { src: `${publicPath}/${venue.branding.logo}` } : undefined,
     qr: {
       svg: qrSvg(qrUrl),
-      label: t('splash.qrAlt', { url: qrUrl }),
+      label: t('splash.qrAlt', {
+        app,
+        site: qrUrl
+          .replace(/^https?:\/\//, '')
+          .replace(/^www\./, '')
+          .replace(/\/$/, ''),
+      }),
       text: qrUrl.replace(/^https?:\/\//, '').replace(/\/$/, ''),
     },
     storeNames: [t('splash.appStore'), t('splash.googlePlay')],
