@@ -23,7 +23,17 @@ export interface ClientContext {
 export type GrantState = Readonly<Record<string, string>>;
 
 export type Arrival =
-  | { ok: true; client: ClientContext; state: GrantState }
+  | {
+      ok: true;
+      client: ClientContext;
+      state: GrantState;
+      /**
+       * The gateway reports, verifiably, that the traveler is already online and where they were
+       * going (CoovaChilli's signed `res=success` return after a logon): the portal sends them
+       * straight there instead of showing the page again.
+       */
+      proceed?: string;
+    }
   /**
    * The redirect is unusable: `tampered` when its integrity check failed (a wrong `md`, an
    * undecryptable `fas`), `invalid` when a required parameter is missing or points at a host the

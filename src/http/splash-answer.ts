@@ -55,7 +55,8 @@ export function createSplash({ ref, views, counting, codec, clock }: SplashDeps)
     if (!venue) return undefined;
     const gateway = findGateway(venue.gateway.kind)!;
     const arrival = gateway.parseArrival(facts.query, venue.gateway);
-    if (!arrival.ok) return undefined;
+    // A verified "already online, going there" (`proceed`) is a redirect: the Express route's.
+    if (!arrival.ok || arrival.proceed) return undefined;
     const locale = venueLocale(venue, facts.query, facts.headers['accept-language']);
     const userAgent = facts.headers['user-agent'];
     const guess = detectPlatform(userAgent);

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Counting } from '../counting/counting.js';
 import type { ContinueControl, QueryParams } from '../gateways/gateway.js';
-import { GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
+import { findGateway, GATEWAYS, ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { detectPlatform } from '../page/platform.js';
@@ -124,6 +124,14 @@ export function splashRoutes({ ref, views, splash }: { ref: RuntimeRef; views: V
     }
     // An unknown venue (404 from venueRequest) or an arrival the gateway does not accept.
     const { config, translator, venue, query, locale } = venueRequest(ref, req, venueId);
+    const arrival = findGateway(venue.gateway.kind)!.parseArrival(query, venue.gateway);
+    if (arrival.ok && arrival.proceed) {
+      // The gateway has let the traveler on and says, verifiably, where they were going.
+      ensureSecurityHeaders(req, res);
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(303, arrival.proceed);
+      return;
+    }
     if (!Object.keys(query).some((k) => k !== 'lang')) {
       // No gateway parameters at all: staff opened the venue's page directly. An honest preview.
       const guess = detectPlatform(req.headers['user-agent']);
