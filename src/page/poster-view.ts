@@ -79,7 +79,10 @@ export interface PrintBlock {
   callToAction: string;
   /** "On the App Store and Google Play". */
   stores: string;
-  /** "Connected to the free Wi-Fi at {venue}? …", with the venue's name in this language. */
+  /**
+   * With the venue's `networkName`: "Join the Wi-Fi “<name>”: the install page opens by itself";
+   * else "Connected to the free Wi-Fi at {venue}? …", with the venue's name in this language.
+   */
   wifi: string;
 }
 
@@ -91,8 +94,6 @@ export interface PrintView {
   venue: string;
   logo?: { src: string };
   qr: { svg: string; label: string; text: string };
-  /** The two stores' names in the main language. */
-  storeNames: string[];
   blocks: PrintBlock[];
 }
 
@@ -122,7 +123,9 @@ export function buildPrintView({ config, translator, venue, locales, publicPath 
       locale,
       callToAction: tl('poster.callToAction', { app }),
       stores: tl('poster.stores'),
-      wifi: tl('poster.wifi', { venue: venueName(venue, locale) }),
+      wifi: venue.networkName
+        ? tl('poster.join', { network: venue.networkName })
+        : tl('poster.wifi', { venue: venueName(venue, locale) }),
     };
   });
   return {
@@ -141,7 +144,6 @@ export function buildPrintView({ config, translator, venue, locales, publicPath 
       }),
       text: qrUrl.replace(/^https?:\/\//, '').replace(/\/$/, ''),
     },
-    storeNames: [t('splash.appStore'), t('splash.googlePlay')],
     blocks,
   };
 }
