@@ -287,3 +287,23 @@ describe('Chinese, Japanese and Korean: own fonts, line breaking; COVID-19 in on
     }
   });
 });
+
+describe('the language switcher by keyboard', () => {
+  it('shows the same 3 px focus ring as every other control', async () => {
+    const ctx = await context(UA.iosCaptive);
+    try {
+      const page = await ctx.newPage();
+      await page.goto(origin + splash('en'));
+      await page.keyboard.press('Tab');
+      const ring = await page.evaluate(() => {
+        const w = globalThis as unknown as { document: any; getComputedStyle(e: unknown): any };
+        const el = w.document.activeElement;
+        const s = w.getComputedStyle(el);
+        return { tag: el.tagName, width: s.outlineWidth, style: s.outlineStyle };
+      });
+      expect(ring).toEqual({ tag: 'SUMMARY', width: '3px', style: 'solid' });
+    } finally {
+      await ctx.close();
+    }
+  });
+});
