@@ -49,8 +49,10 @@ async function appWith(gateway: Record<string, unknown>, venue: Record<string, u
 const arrive = (app: Parameters<typeof request>[0], query = OMADA_EAP_ARRIVAL) =>
   splashChoices(app, `/v/${VENUE}?${query}`, UA.androidWebView);
 
+// Taps from Chrome: from the login WebView a store tap lands on the portal's "ready" page instead
+// (test/page/instructions.test.ts), and these tests follow the store landing through the controller.
 const tap = (app: Parameters<typeof request>[0], href: string, lang = 'en') =>
-  request(app).get(href).set('User-Agent', UA.androidWebView).set('Accept-Language', lang);
+  request(app).get(href).set('User-Agent', UA.androidChrome).set('Accept-Language', lang);
 
 describe('Omada grant', () => {
   it('EAP arrival → page → continue and install: operator login, then extPortal/auth with token and cookie, once per visit', async () => {

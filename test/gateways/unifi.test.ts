@@ -44,7 +44,9 @@ const arrive = (app: Parameters<typeof request>[0], path = `/guest/s/default/?${
   splashChoices(app, path, UA.iosCaptive, { 'Accept-Language': 'en' });
 
 function tap(app: Parameters<typeof request>[0], href: string, lang = 'en') {
-  return request(app).get(href).set('User-Agent', UA.iosCaptive).set('Accept-Language', lang);
+  // From Safari: from the captive sheet a store tap lands on the portal's "ready" page instead
+  // (test/page/instructions.test.ts), and these tests follow the store landing through the controller.
+  return request(app).get(href).set('User-Agent', UA.iosSafari).set('Accept-Language', lang);
 }
 
 describe('UniFi classic controller', () => {
