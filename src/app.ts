@@ -40,6 +40,8 @@ export interface AppDeps {
   metricsOnMainApp?: boolean;
   /** Idempotency window and per-visitor limit of controller grants (src/grant/grant-guard.ts). */
   grantGuard?: GrantGuardOptions;
+  /** PUBLIC_URL: where the portal is reached, for the QR codes' counted short links (src/page/short-link.ts). */
+  publicUrl?: string;
 }
 
 export interface PortalApp {

@@ -31,6 +31,8 @@ export interface CoreDeps {
   retentionHourlyDays?: number;
   readiness?: Readiness;
   grantGuard?: GrantGuardOptions;
+  /** PUBLIC_URL, for the QR codes' short links. */
+  publicUrl?: string;
 }
 
 export interface Core extends TravelerDeps {
@@ -57,7 +59,7 @@ export interface Core extends TravelerDeps {
  */
 export function buildCore(deps: CoreDeps): Core {
   checkRegistry();
-  const ref: RuntimeRef = { current: buildRuntime(deps.config) };
+  const ref: RuntimeRef = { current: buildRuntime(deps.config, deps.publicUrl) };
   const config = () => ref.current.config;
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? createMetrics();
@@ -108,7 +110,7 @@ export function buildCore(deps: CoreDeps): Core {
       stopMaintenance = scheduleMaintenance(deps.store, salts, clock, maintenance, countLog);
     },
     reload(next) {
-      ref.current = buildRuntime(next);
+      ref.current = buildRuntime(next, deps.publicUrl);
     },
     async close(deadline = Date.now() + 10_000) {
       stopMaintenance?.();

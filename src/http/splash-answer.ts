@@ -46,6 +46,7 @@ export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
     nonce,
     visitToken,
     grantToken,
+    publicUrl: deps.ref.current.publicUrl,
   });
   // Sent whole and uncompressed: small enough for one round trip, and no gzip work per traveler.
   return htmlAnswer(facts, 200, body, { nonce, compress: false });
