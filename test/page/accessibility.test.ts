@@ -17,7 +17,11 @@ const load = async (path: string, lang?: string) => {
 
 describe('landmarks, names and labels', () => {
   it('Continue lives inside the main landmark, on the splash and on notice pages', async () => {
-    expect((await load('/v/noi-bai-airport?lang=en'))('main .go a')).toHaveLength(1);
+    const splash = await load('/v/noi-bai-airport?lang=en');
+    // Continue and "I already have it", both inside main.
+    expect(splash('main .go a.btn-go')).toHaveLength(1);
+    expect(splash('main .go a[href*="/go/already?"]')).toHaveLength(1);
+    expect(splash('.go a')).toHaveLength(2);
     expect((await load('/v/no-such-venue?lang=en'))('main .go a')).toHaveLength(1);
   });
 
