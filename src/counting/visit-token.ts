@@ -38,7 +38,7 @@ const HEX_HASH = /^[0-9a-f]{32}$/;
  * times): a flag, the visitor hash as its 16 raw bytes (flag 0; flag 1: as text, for any other
  * spelling), then the other claims as packed strings. The issue time is the token's own.
  */
-const visitFormat: TokenFormat<Packed> = {
+export const visitFormat: TokenFormat<Packed> = {
   encode(claims) {
     const raw = HEX_HASH.test(claims.h);
     const strings = FIELDS.map((f) => claims[f]);

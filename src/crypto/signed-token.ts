@@ -8,7 +8,9 @@ const SIG_BYTES = 16;
 const TIME_BYTES = 6;
 /** Random bytes that make every token distinct (its signature names one visit: grant-state.ts). */
 const NONCE_BYTES = 6;
-const HEAD_BYTES = TIME_BYTES + NONCE_BYTES;
+/** Bytes before a token's value: its issue time and nonce. */
+export const TOKEN_HEAD_BYTES = TIME_BYTES + NONCE_BYTES;
+const HEAD_BYTES = TOKEN_HEAD_BYTES;
 
 export type Verified<T> = { ok: true; value: T; issuedAt: number } | { ok: false; reason: 'forged' | 'expired' };
 

@@ -30,7 +30,7 @@ export function visitBinding(visitToken: string): string {
  * present, bit 1: `w` present), then packed strings: `v`, `g`, `u`, `w`, and the gateway state as
  * name, value pairs.
  */
-const grantFormat: TokenFormat<GrantClaims> = {
+export const grantFormat: TokenFormat<GrantClaims> = {
   encode({ v, g, u, x, w }) {
     const flags = (u !== undefined ? 1 : 0) | (w !== undefined ? 2 : 0);
     const strings = [
