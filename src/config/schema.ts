@@ -203,6 +203,22 @@ const venueSchema = z
       .refine((l) => new Set(l).size === l.length, { error: 'must not list a language twice' })
       .default([...LOCALES]),
     defaultLanguage: locale.optional(),
+    /**
+     * The language of a traveler whose phone names only languages this venue lacks (a German or
+     * Spanish phone at a Vietnamese venue). Default: English where the venue offers it, else the
+     * default language. A phone that names no language at all gets the default language.
+     */
+    fallbackLanguage: locale.optional(),
+    /**
+     * The venue's Wi-Fi network name (SSID), printed on posters and signage ("Join «name»"), so a
+     * traveler knows which network opens the install page.
+     */
+    networkName: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(32, 'a Wi-Fi network name has at most 32 characters')
+      .optional(),
     branding: brandingSchema,
     gateway: gatewaySchema,
     /** Session limits, applied by gateways that take them at grant time (UniFi, Omada, openNDS L3…). */
@@ -232,6 +248,13 @@ const venueSchema = z
         code: 'custom',
         path: ['defaultLanguage'],
         message: `"${v.defaultLanguage}" is not in this venue's languages (${v.languages.join(', ')})`,
+      });
+    }
+    if (v.fallbackLanguage && !v.languages.includes(v.fallbackLanguage)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fallbackLanguage'],
+        message: `"${v.fallbackLanguage}" is not in this venue's languages (${v.languages.join(', ')})`,
       });
     }
   })

@@ -73,8 +73,14 @@ function readArrival(query: Readonly<Record<string, string>>, settings: Coovachi
     clientIp: normalizeIp(query.ip),
     originalUrl: safeOriginalUrl(query.userurl),
   };
-  // Already online (`already`, or Chilli's return after a successful logon): the page still
-  // shows, and going on is simply the landing page. So is a logoff that offers no new challenge.
+  // Chilli's return after a successful logon: Chilli always sends the browser back to the
+  // `uamserver` with `res=success` and the `userurl` the portal gave `/logon` (the store the
+  // traveler chose, or the page they asked for); `nouamsuccess` is read by no current code. With a
+  // verified `md` nobody but Chilli wrote that URL, so the traveler goes straight on to it.
+  if (res === 'success' && settings.uamsecret !== undefined && client.originalUrl)
+    return { ok: true, client, state: { m: 'landing' }, proceed: client.originalUrl };
+  // Already online (`already`, or an unsigned return after logon): the page still shows, and
+  // going on is simply the landing page. So is a logoff that offers no new challenge.
   if (res === 'already' || res === 'success' || (res === 'logoff' && query.challenge === undefined))
     return { ok: true, client, state: { m: 'landing' } };
   // `notyet`, `failed` (the page shows again and the tap retries) and `logoff`: log on.

@@ -45,7 +45,17 @@ export interface Refusal {
 }
 
 export type Arrival =
-  | { ok: true; client: ClientContext; state: GrantState }
+  | {
+      ok: true;
+      client: ClientContext;
+      state: GrantState;
+      /**
+       * The gateway reports, verifiably, that the traveler is already online and where they were
+       * going (CoovaChilli's signed `res=success` return after a logon): the portal sends them
+       * straight there instead of showing the page again.
+       */
+      proceed?: string;
+    }
   /** The redirect is unusable; the traveler gets a page that says so and still offers a way on. */
   | ({ ok: false } & Refusal);
 

@@ -1,4 +1,5 @@
-import { createSignedCodec } from '../crypto/signed-token.js';
+import { packStrings, unpackStrings } from '../crypto/packed.js';
+import { createSignedCodec, type TokenFormat } from '../crypto/signed-token.js';
 import type { GrantState } from '../gateways/gateway.js';
 
 /** What the page carries to the grant, signed and expiring: the venue, gateway, original URL and gateway state. */
@@ -24,8 +25,47 @@ export function visitBinding(visitToken: string): string {
   return visitToken.slice(visitToken.lastIndexOf('.') + 1);
 }
 
+/**
+ * Grant claims in bytes (they ride on every tap link of the splash page): a flag byte (bit 0: `u`
+ * present, bit 1: `w` present), then packed strings: `v`, `g`, `u`, `w`, and the gateway state as
+ * name, value pairs.
+ */
+export const grantFormat: TokenFormat<GrantClaims> = {
+  encode({ v, g, u, x, w }) {
+    const flags = (u !== undefined ? 1 : 0) | (w !== undefined ? 2 : 0);
+    const strings = [
+      v,
+      g,
+      ...(u !== undefined ? [u] : []),
+      ...(w !== undefined ? [w] : []),
+      ...Object.entries(x).flat(),
+    ];
+    return Buffer.concat([Buffer.from([flags]), packStrings(strings)]);
+  },
+  decode(bytes) {
+    const flags = bytes[0];
+    if (flags === undefined || flags > 3) return undefined;
+    const strings = unpackStrings(bytes.subarray(1));
+    const fixed = 2 + (flags & 1) + ((flags & 2) >> 1);
+    if (!strings || strings.length < fixed || (strings.length - fixed) % 2 !== 0) return undefined;
+    const [v, g] = strings as [string, string];
+    let at = 2;
+    const u = flags & 1 ? strings[at++] : undefined;
+    const w = flags & 2 ? strings[at++] : undefined;
+    const pairs: [string, string][] = [];
+    for (; at < strings.length; at += 2) pairs.push([strings[at]!, strings[at + 1]!]);
+    return {
+      v,
+      g,
+      ...(u !== undefined ? { u } : {}),
+      x: Object.fromEntries(pairs),
+      ...(w !== undefined ? { w } : {}),
+    };
+  },
+};
+
 export function createGrantCodec(secret: Buffer) {
-  return createSignedCodec<GrantClaims>(secret, 'grant', 8192);
+  return createSignedCodec<GrantClaims>(secret, 'grant', 8192, grantFormat);
 }
 
 export type GrantCodec = ReturnType<typeof createGrantCodec>;

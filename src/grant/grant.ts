@@ -8,6 +8,8 @@ import { GrantError, type GrantStep } from '../gateways/gateway.js';
 import { findGateway } from '../gateways/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { asLocale, type Locale } from '../i18n/locales.js';
+import { readyPageUrl } from '../page/info-view.js';
 import { landingUrl } from '../page/safe-url.js';
 import { createGrantGuard, DEFAULT_GRANT_GUARD, type GrantGuardOptions } from './grant-guard.js';
 import { visitBinding, type GrantCodec } from './grant-state.js';
@@ -32,6 +34,12 @@ export interface Tap {
   /** The grant state (`s=`); absent on pages that grant nothing (the info page, the card). */
   grantState: string | undefined;
   facts: CountingFacts;
+  /**
+   * Set when the tap comes from the OS's captive window, where a store may not open inside the
+   * sheet: a store tap then lands, once online, on the venue's ready page (src/page/info-view.ts)
+   * at `origin + venuePath`, in the visit's language (else `locale`).
+   */
+  readyPage?: { origin: string; venuePath: string; locale: Locale };
 }
 
 /** What became of a tap; the route (http/grant-answer.ts) turns each into an answer. */
@@ -75,7 +83,7 @@ export function createGrants(deps: GrantDeps) {
   }
 
   return {
-    async tap({ venue, target, visitToken, grantState, facts }: Tap): Promise<GrantOutcome> {
+    async tap({ venue, target, visitToken, grantState, facts, readyPage }: Tap): Promise<GrantOutcome> {
       const config = deps.config();
       const now = deps.clock.now();
       // "Already have it" goes on exactly like Continue (same grant); it is counted as its own event.
@@ -108,7 +116,16 @@ export function createGrants(deps: GrantDeps) {
       if (!claims.w || !visit?.ok || visit.claims.v !== venue.id || visitBinding(visitToken!) !== claims.w) {
         return invalid('unbound');
       }
-      const landing = goesOn ? landingUrl(claims.u, venue.fallbackUrl) : stores[target as StoreTarget];
+      const landing = goesOn
+        ? landingUrl(claims.u, venue.fallbackUrl)
+        : readyPage
+          ? readyPageUrl(
+              readyPage.origin,
+              readyPage.venuePath,
+              target as StoreTarget,
+              asLocale(visit.claims.l) ?? readyPage.locale,
+            )
+          : stores[target as StoreTarget];
       const gateway = findGateway(venue.gateway.kind)!;
       if (!gateway.serverSide) {
         try {

@@ -8,7 +8,7 @@ import { answer, htmlAnswer, type Answer } from './answer.js';
 import { identityOf, type RequestFacts } from './facts.js';
 import type { TravelerDeps } from './traveler-deps.js';
 import { venueRequest } from './venue-request.js';
-import { minifiedCss } from './views.js';
+import { cjkCss, minifiedCss } from './views.js';
 
 /**
  * The card's one script (views/scripts/card-size.js, included verbatim by views/card.ejs): it posts
@@ -27,7 +27,7 @@ const EMBED_JS = Buffer.from(readFileSync(path.join(publicDir, 'embed.js'), 'utf
 /** Operators' pages load it on every visit; an hour keeps it light and lets changes through soon. */
 const EMBED_JS_MAX_AGE_S = 3600;
 
-const baseCss = minifiedCss('card.css');
+const baseCss = minifiedCss('card.css') + cjkCss;
 const cssByColor = new Map<string, string>();
 
 /** The card's inline stylesheet with the venue's brand colour (validated for contrast at load). */

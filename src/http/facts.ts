@@ -21,6 +21,8 @@ export interface RequestFacts {
   secure: boolean;
   /** The client address as the `trust proxy` setting resolves it; computed only when asked. */
   ip: () => string | undefined;
+  /** The `Host` header as sent (absolute links to this portal: the ready page after a grant). */
+  host: string | undefined;
   acceptLanguage: string | undefined;
   acceptEncoding: string | undefined;
   userAgent: string | undefined;

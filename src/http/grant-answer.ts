@@ -1,11 +1,12 @@
+import type { Venue } from '../config/load.js';
 import type { ContinueControl } from '../gateways/gateway.js';
 import { GO_TARGETS, type GoTarget, type GrantOutcome } from '../grant/grant.js';
 import { answer, redirectAnswer, type Answer } from './answer.js';
 import { errors } from './errors.js';
 import { countingFacts, type RequestFacts } from './facts.js';
-import { errorAnswer, noticeAnswer, noticeLocale } from './notice-answer.js';
+import { noticeAnswer, noticeLocale } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
-import { venueRequest } from './venue-request.js';
+import { venueLocale, venueRequest } from './venue-request.js';
 
 /**
  * A tap (`/v/<venue>/go/<target>`): the grant step (src/grant/grant.ts) counts it and grants; this
@@ -18,7 +19,7 @@ export async function grantAnswer(
   venueId: string,
   target: string,
 ): Promise<Answer> {
-  const { venue, venuePath } = venueRequest(deps.ref, facts, venueId);
+  const { venue, venuePath, guess, locale } = venueRequest(deps.ref, facts, venueId);
   if (!(GO_TARGETS as readonly string[]).includes(target)) throw errors.routeNotFound();
   const outcome = await deps.grants.tap({
     venue,
@@ -26,9 +27,13 @@ export async function grantAnswer(
     visitToken: facts.query.t,
     grantState: facts.query.s,
     facts: countingFacts(facts),
+    // From the OS's captive window a store may not open inside the sheet: land on the ready page.
+    readyPage: guess.captiveWindow
+      ? { origin: `${facts.secure ? 'https' : 'http'}://${facts.host ?? 'localhost'}`, venuePath, locale }
+      : undefined,
   });
   const pagePath = `${venuePath}/go/${target}`;
-  return outcomeAnswer(deps, facts, outcome, pagePath, venue.name[noticeLocale(facts)] ?? venue.name.en ?? venue.id);
+  return outcomeAnswer(deps, facts, outcome, pagePath, venue);
 }
 
 function outcomeAnswer(
@@ -36,8 +41,9 @@ function outcomeAnswer(
   facts: RequestFacts,
   outcome: GrantOutcome,
   pagePath: string,
-  venueName: string,
+  venue: Venue,
 ): Answer {
+  const venueName = venue.name[noticeLocale(facts)] ?? venue.name.en ?? venue.id;
   const t = deps.ref.current.translator.forLocale(noticeLocale(facts));
   const link = (action: string, label: string, primary: boolean) => ({
     control: { method: 'GET' as const, action, fields: [] },
@@ -50,11 +56,25 @@ function outcomeAnswer(
     case 'counted':
       // The card's "already have it": counted, nothing to show (the card stays, never cached).
       return answer(facts, 204, 'text/plain; charset=utf-8', '', { compress: false });
-    case 'invalid':
-      return errorAnswer(deps, facts, errors.grantStateInvalid('grant state refused'), {
-        pagePath,
-        landing: outcome.fallback,
-      });
+    case 'invalid': {
+      // Expired or not this venue's: "Try again" opens the venue's page on the web, which the
+      // gateway intercepts to start over (once online, it simply opens). The venue's own page.
+      const error = errors.grantStateInvalid('grant state refused');
+      const vt = deps.ref.current.translator.forLocale(venueLocale(venue, facts.query, facts.acceptLanguage));
+      return noticeAnswer(
+        deps,
+        facts,
+        error.status,
+        {
+          docTitle: vt('grant.failedDocTitle'),
+          headline: vt('grant.failedHeadline'),
+          paragraphs: [vt(error.keyIn('traveler'))],
+          actions: [link(outcome.fallback, vt('grant.retry'), true)],
+          venue,
+        },
+        { pagePath },
+      );
+    }
     case 'failed':
     case 'throttled': {
       const code =

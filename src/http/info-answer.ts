@@ -1,4 +1,4 @@
-import { buildSplashView } from '../page/splash-view.js';
+import { buildInfoView, campaignStoreUrls, isStoreTarget } from '../page/info-view.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import { htmlAnswer, type Answer } from './answer.js';
 import { identityOf, type RequestFacts } from './facts.js';
@@ -9,7 +9,8 @@ import { pageCss } from './views.js';
 /**
  * The page after login (`/v/<venue>/info`): the install links and steps, fit to be the RFC 8908
  * `venue-info-url` that openNDS and CoovaChilli announce (Android shows it as a notification).
- * Without grant state, its store links count the tap and go straight to the store.
+ * Without grant state, its store links count the tap and go straight to the store. With
+ * `?after=appStore|googlePlay|web` it is the ready page instead (online, how to find the app).
  */
 export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
   const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = venueRequest(
@@ -18,17 +19,21 @@ export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     venueId,
     deps.clock.now(),
   );
-  const visitToken = deps.counting.issue({
-    campaign: config.campaign.id,
-    venueId: venue.id,
-    locale,
-    platform: guess.platform,
-    gateway: venue.gateway.kind,
-    source: 'info',
-    identity: identityOf(facts, undefined),
-  });
-  const t = translator.forLocale(locale);
-  const view = buildSplashView({
+  // With `?after=<store>` this is where a store tap from the captive window lands once online
+  // (grant-answer.ts): nothing is counted again there (src/page/info-view.ts).
+  const after = isStoreTarget(query.after) ? query.after : undefined;
+  const visitToken = after
+    ? ''
+    : deps.counting.issue({
+        campaign: config.campaign.id,
+        venueId: venue.id,
+        locale,
+        platform: guess.platform,
+        gateway: venue.gateway.kind,
+        source: 'info',
+        identity: identityOf(facts, undefined),
+      });
+  const view = buildInfoView({
     config,
     translator,
     venue,
@@ -40,19 +45,10 @@ export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     publicPath,
     visitToken,
     publicUrl,
+    mode: after ? { kind: 'ready', after } : { kind: 'info' },
+    storeUrls: campaignStoreUrls(config),
   });
-  const app = config.campaign.appName;
   const nonce = randomBase64url(16);
-  const html = deps.views.splash({
-    ...view,
-    docTitle: t('info.docTitle', { app, venue: view.welcome }),
-    headline: t('info.headline', { app }),
-    lead: t('info.body', { app }),
-    continueControl: undefined,
-    // After login there is nothing to continue: "already have it" belongs to the splash page and card.
-    alreadyControl: undefined,
-    nonce,
-    css: pageCss(venue.branding.primaryColor),
-  });
+  const html = deps.views.splash({ ...view, nonce, css: pageCss(venue.branding.primaryColor) });
   return htmlAnswer(facts, 200, html, { nonce });
 }

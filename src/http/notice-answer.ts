@@ -1,15 +1,18 @@
+import type { Venue } from '../config/load.js';
 import type { ContinueControl } from '../gateways/gateway.js';
 import { ORIGINAL_URL_PARAMS } from '../gateways/registry.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { landingUrl } from '../page/safe-url.js';
 import { languageLinks, queryWithoutLang } from '../page/splash-view.js';
+import { sentenceWithVenue } from '../page/venue-name.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import { htmlAnswer, type Answer } from './answer.js';
 import type { AppError } from './errors.js';
 import type { RequestFacts } from './facts.js';
 import type { PolicyExtras } from './security.js';
 import type { TravelerDeps } from './traveler-deps.js';
+import { venueLocale } from './venue-request.js';
 import { pageCss } from './views.js';
 
 export const DEFAULT_BRAND = '#0b5cad';
@@ -33,6 +36,8 @@ export interface NoticeContent {
   actions: { control: ContinueControl; label: string; primary: boolean }[];
   /** Text a gateway looks for in the page (Aruba's authentication text). */
   marker?: string;
+  /** The venue the page is about: its language, languages, colour, logo and name instead of the portal's. */
+  venue?: Venue;
 }
 
 export interface NoticeOptions {
@@ -54,20 +59,27 @@ export function noticeAnswer(
   options: NoticeOptions = {},
 ): Answer {
   const { translator } = deps.ref.current;
-  const locale = noticeLocale(facts);
+  const { venue, ...rest } = content;
+  const locale = venue ? venueLocale(venue, facts.query, facts.acceptLanguage) : noticeLocale(facts);
   const t = translator.forLocale(locale);
   const nonce = randomBase64url(16);
   const query = queryWithoutLang(facts.query);
   const html = deps.views.notice({
     locale,
     nonce,
-    css: pageCss(DEFAULT_BRAND),
-    ...content,
+    css: pageCss(venue?.branding.primaryColor ?? DEFAULT_BRAND),
+    ...rest,
+    welcome: venue ? sentenceWithVenue(t, 'splash.welcome', {}, venue, locale) : undefined,
+    logo: venue?.branding.logo ? { src: `${facts.base}/public/${venue.branding.logo}` } : undefined,
     languageLabel: t('language.switcherLabel'),
     languages:
       facts.method === 'GET' && status !== 200
-        ? languageLinks(options.pagePath ?? '', query.length <= MAX_LINK_QUERY ? query : '', LOCALES, locale, (l) =>
-            translator.forLocale(l)('language.name'),
+        ? languageLinks(
+            options.pagePath ?? '',
+            query.length <= MAX_LINK_QUERY ? query : '',
+            venue?.languages ?? LOCALES,
+            locale,
+            (l) => translator.forLocale(l)('language.name'),
           )
         : [],
   });

@@ -2,38 +2,34 @@ import { countingIdentity } from '../counting/identity.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import { findGateway } from '../gateways/registry.js';
 import { visitBinding } from '../grant/grant-state.js';
-import { htmlAnswer, type Answer } from './answer.js';
-import { errors } from './errors.js';
+import { htmlAnswer, redirectAnswer, type Answer } from './answer.js';
+import { isPreview, refusedArrivalAnswer } from './arrival-answer.js';
 import type { RequestFacts } from './facts.js';
-import { errorAnswer } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
 import { venueRequest } from './venue-request.js';
 
 /**
  * The splash page (`/v/<venue>` and gateways' own arrival paths): the venue's gateway reads the
  * arrival; a good one gets the page with its visit token (counting) and grant state (the tap),
- * assembled from the pre-rendered pieces (splash-page.ts); a refused one a localized 400 with a
- * way on (the traveler's original URL when safe, else the venue's fallback), and is reported
- * (`deps.refused`: metric, log, dashboard). An unknown venue
- * throws `venue_not_found` (the final handler's 404 page).
+ * assembled from the pre-rendered pieces (splash-page.ts); a refused one the venue's 400 with
+ * "Try again", or staff's preview (arrival-answer.ts), and is reported unless it is the preview
+ * (`deps.refused`: metric, log, dashboard); a verified "already online" return goes straight on
+ * (`proceed`). An unknown venue throws `venue_not_found` (the final handler's 404 page).
  */
 export function splashAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, locale, guess, publicUrl } = venueRequest(
-    deps.ref,
-    facts,
-    venueId,
-    deps.clock.now(),
-  );
+  const request = venueRequest(deps.ref, facts, venueId, deps.clock.now());
+  const { config, translator, venue, locale, guess, publicUrl } = request;
   const gateway = findGateway(venue.gateway.kind)!;
   const arrival = gateway.parseArrival(facts.query, venue.gateway);
   if (!arrival.ok) {
     // Counted (metric, dashboard tally without probes and bots) and logged at most once a minute.
-    deps.refused({ venue: venue.id, gateway: gateway.id, reason: arrival.reason, fix: arrival.fix }, facts);
-    return errorAnswer(deps, facts, errors.arrivalRefused(arrival.fix), {
-      pagePath: `${facts.base}/v/${venue.id}`,
-      fallback: venue.fallbackUrl,
-    });
+    if (!isPreview(facts.query)) {
+      deps.refused({ venue: venue.id, gateway: gateway.id, reason: arrival.reason, fix: arrival.fix }, facts);
+    }
+    return refusedArrivalAnswer(deps, facts, request);
   }
+  // The gateway has let the traveler on and says, verifiably, where they were going.
+  if (arrival.proceed) return redirectAnswer(facts, arrival.proceed);
   const visitToken = deps.counting.issue({
     campaign: config.campaign.id,
     venueId: venue.id,

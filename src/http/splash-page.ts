@@ -63,7 +63,7 @@ export function createSplashPages(views: Views, maxTemplates = MAX_TEMPLATES) {
     const { config, venue, locale, guess, baseUrl } = input;
     let cache = byConfig.get(config);
     if (!cache) byConfig.set(config, (cache = new Map()));
-    const key = `${baseUrl}\u0000${venue.id}\u0000${locale}\u0000${guess.platform}\u0000${guess.certain}\u0000${input.publicUrl ?? ''}`;
+    const key = `${baseUrl}\u0000${venue.id}\u0000${locale}\u0000${guess.platform}\u0000${guess.certain}\u0000${guess.captiveWindow}\u0000${input.publicUrl ?? ''}`;
     let found = cache.get(key);
     if (found) return found;
     const venuePath = `${baseUrl}/v/${venue.id}`;

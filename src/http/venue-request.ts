@@ -28,13 +28,17 @@ export interface VenueRequest {
   publicUrl: string | undefined;
 }
 
-/** A venue page's language: `?lang=`, then Accept-Language over the venue's languages, then its default. */
+/**
+ * A venue page's language: `?lang=`, then Accept-Language over the venue's languages, then (a phone
+ * naming only languages the venue lacks) its `fallbackLanguage` or English, then its default.
+ */
 export function venueLocale(venue: Venue, query: QueryParams, acceptLanguage: string | undefined): Locale {
   return negotiateLocale({
     requested: query.lang,
     acceptLanguage,
     offered: venue.languages,
     venueDefault: venue.defaultLanguage,
+    foreignFallback: venue.fallbackLanguage,
   });
 }
 

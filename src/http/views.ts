@@ -44,7 +44,10 @@ export function minifiedCss(name: string): string {
     .trim();
 }
 
-const baseCss = minifiedCss('portal.css');
+/** Per-language fonts and line breaking of Chinese, Japanese and Korean (every traveler page). */
+export const cjkCss = minifiedCss('cjk.css');
+
+const baseCss = minifiedCss('portal.css') + cjkCss;
 
 const cssByColor = new Map<string, string>();
 

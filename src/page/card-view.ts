@@ -1,11 +1,13 @@
 import type { Locale } from '../i18n/locales.js';
-import { buildSplashView, venueName, type SplashInput, type SplashView, type StoreLink } from './splash-view.js';
+import { buildSplashView, type SplashInput, type SplashView, type StoreLink } from './splash-view.js';
+import { venueNameIn, type VenueName } from './venue-name.js';
 
 /** Everything the embeddable card prints: already translated, not yet escaped. */
 export interface CardView {
   locale: Locale;
   docTitle: string;
-  venueName: string;
+  /** The venue's name and the language it is in (marked when it is not the card's). */
+  venueName: VenueName;
   headline: string;
   lead: string;
   /** Counted links to the stores (no grant state: the operator's own page grants access). */
@@ -30,7 +32,7 @@ export function buildCardView(input: Omit<SplashInput, 'grantToken' | 'pagePath'
   return {
     locale,
     docTitle: view.docTitle,
-    venueName: venueName(venue, locale),
+    venueName: venueNameIn(venue, locale),
     headline: t('card.headline', { app: config.campaign.appName }),
     lead: view.lead,
     stores: view.stores,

@@ -80,7 +80,10 @@ export interface PrintBlock {
   callToAction: string;
   /** "On the App Store and Google Play". */
   stores: string;
-  /** "Connected to the free Wi-Fi at {venue}? …", with the venue's name in this language. */
+  /**
+   * With the venue's `networkName`: "Join the Wi-Fi “<name>”: the install page opens by itself";
+   * else "Connected to the free Wi-Fi at {venue}? …", with the venue's name in this language.
+   */
   wifi: string;
 }
 
@@ -92,8 +95,6 @@ export interface PrintView {
   venue: string;
   logo?: { src: string };
   qr: { svg: string; label: string; text: string };
-  /** The two stores' names in the main language. */
-  storeNames: string[];
   blocks: PrintBlock[];
 }
 
@@ -128,7 +129,9 @@ export function buildPrintView(input: PrintInput): PrintView {
       locale,
       callToAction: tl('poster.callToAction', { app }),
       stores: tl('poster.stores'),
-      wifi: tl('poster.wifi', { venue: venueName(venue, locale) }),
+      wifi: venue.networkName
+        ? tl('poster.join', { network: venue.networkName })
+        : tl('poster.wifi', { venue: venueName(venue, locale) }),
     };
   });
   return {
@@ -138,10 +141,15 @@ export function buildPrintView(input: PrintInput): PrintView {
     logo: venue.branding.logo ? { src: `${publicPath}/${venue.branding.logo}` } : undefined,
     qr: {
       svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
-      label: t('splash.qrAlt', { url: qrUrl }),
+      label: t('splash.qrAlt', {
+        app,
+        site: config.campaign.qrUrl
+          .replace(/^https?:\/\//, '')
+          .replace(/^www\./, '')
+          .replace(/\/$/, ''),
+      }),
       text: displayUrl(qrUrl),
     },
-    storeNames: [t('splash.appStore'), t('splash.googlePlay')],
     blocks,
   };
 }

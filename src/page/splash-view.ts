@@ -6,6 +6,9 @@ import type { PlatformGuess } from './platform.js';
 import type { ScanChannel } from '../counting/counting.js';
 import { qrSvg } from './qr.js';
 import { displayUrl, qrPayload, qrTarget } from './short-link.js';
+import { sentenceWithVenue, venueName, type NamedSentence } from './venue-name.js';
+
+export { venueName } from './venue-name.js';
 
 export interface LanguageLink {
   locale: Locale;
@@ -28,42 +31,46 @@ export interface StoreLink {
 export interface SplashView {
   locale: Locale;
   docTitle: string;
-  welcome: string;
+  /** "Free Wi-Fi at <venue>", the name marked with its language where it falls back. */
+  welcome: NamedSentence;
   headline: string;
   lead: string;
   venueMessage?: string;
   logo?: { src: string; alt: string };
   storeHeading: string;
   stores: StoreLink[];
+  /** What happens after a store tap, naming only controls on the page; empty: not shown. */
   storeNote: string;
   stepsHeading: string;
   steps: string[];
   qr: { heading: string; svg: string; label: string; hint: string };
-  continueControl: ContinueControl;
+  /** Absent on pages without a Continue bar (info, ready, preview). */
+  continueControl?: ContinueControl;
   /** "I already have the app": continues like Continue, counted as its own event. */
   alreadyControl?: ContinueControl;
   alreadyLabel: string;
-  /** The impression beacon's URL (an <img>, so it works with JavaScript off). */
+  /** The impression beacon's URL (an <img>, so it works with JavaScript off); empty: no beacon. */
   beaconSrc: string;
   continueLabel: string;
+  /** Footer note about going online without the app; empty where there is no Continue control. */
   continueHint: string;
+  /** A banner for venue staff who open the page without the gateway's parameters. */
+  preview?: string;
   languageLabel: string;
   languages: LanguageLink[];
   privacy: string;
 }
 
-/** The venue's name in `locale`, falling back to English, then the venue's default language. */
-export function venueName(venue: Venue, locale: Locale): string {
-  return venue.name[locale] ?? venue.name.en ?? venue.name[venue.defaultLanguage] ?? venue.id;
-}
-
 /**
  * Store links go through this server (`/go/<target>`): the tap is counted, the gateway grants
- * access, and the traveler lands on the store page already online.
+ * access, and the traveler lands on the store page already online. In the OS's captive window the
+ * primary button says so ("Connect and open the App Store"), and where mainland Chinese Android
+ * phones often have no Google Play, the website is a button too.
  */
 function storeLinks(
   config: PortalConfig,
   t: Translate,
+  locale: Locale,
   guess: PlatformGuess,
   go: (target: string) => string,
 ): StoreLink[] {
@@ -91,11 +98,23 @@ function storeLinks(
   };
   if (guess.platform === 'ios') {
     // iPadOS looks like a Mac: App Store first, but both stores stay prominent.
+    const store = {
+      ...appStore,
+      primary: true,
+      label: guess.captiveWindow ? t('splash.connectAppStore') : appStore.label,
+    };
     return guess.certain
-      ? [{ ...appStore, primary: true }, googlePlay, web]
+      ? [store, googlePlay, web]
       : [{ ...appStore, primary: true }, { ...googlePlay, primary: true }, web];
   }
-  if (guess.platform === 'android') return [{ ...googlePlay, primary: true }, appStore, web];
+  if (guess.platform === 'android') {
+    const play = {
+      ...googlePlay,
+      primary: true,
+      label: guess.captiveWindow ? t('splash.connectGooglePlay') : googlePlay.label,
+    };
+    return locale === 'zh-Hans' ? [play, { ...web, primary: true }, appStore] : [play, appStore, web];
+  }
   return [{ ...appStore, primary: true }, { ...googlePlay, primary: true }, web];
 }
 
@@ -180,31 +199,38 @@ function staticSplash(input: SplashInput): StaticSplash {
   let byKey = staticCache.get(config);
   if (!byKey) staticCache.set(config, (byKey = new Map()));
   const channel = input.qrChannel ?? 'splash';
-  const key = `${venue.id}|${locale}|${guess.platform}|${guess.certain}|${channel}|${input.publicUrl ?? ''}`;
+  const key = `${venue.id}|${locale}|${guess.platform}|${guess.certain}|${guess.captiveWindow}|${channel}|${input.publicUrl ?? ''}`;
   const hit = byKey.get(key);
   if (hit) return hit;
   const t = input.translator.forLocale(locale);
   const app = config.campaign.appName;
   const venueLabel = venueName(venue, locale);
   const qrUrl = qrTarget(config, venue, channel, input.publicUrl);
+  // Read aloud: the site the code leads to, not the short link's letters.
+  const site = config.campaign.qrUrl
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/\/$/, '');
   const message = venue.branding.message;
+  const welcome = sentenceWithVenue(t, 'splash.welcome', {}, venue, locale);
   const built: StaticSplash = {
     locale,
     docTitle: t('splash.docTitle', { app, venue: venueLabel }),
-    welcome: t('splash.welcome', { venue: venueLabel }),
+    welcome,
     headline: t('splash.headline', { app }),
     lead: t('splash.lead', { app }),
     venueMessage: message ? (message[locale] ?? message.en ?? message[venue.defaultLanguage]) : undefined,
     logoFile: venue.branding.logo,
     storeHeading: t('splash.storeHeading', { app }),
-    stores: storeLinks(config, t, guess, () => ''),
-    storeNote: t('splash.storeNote'),
+    stores: storeLinks(config, t, locale, guess, () => ''),
+    // In the captive window a store tap leads, once online, to a page that says how to find the app.
+    storeNote: guess.captiveWindow ? t('splash.storeNoteCaptive', { app }) : t('splash.storeNote', { app }),
     stepsHeading: t('splash.stepsHeading'),
     steps: steps(config, t, locale, guess),
     qr: {
       heading: t('splash.qrHeading'),
       svg: qrSvg(qrPayload(qrUrl, input.publicUrl)),
-      label: t('splash.qrAlt', { url: qrUrl }),
+      label: t('splash.qrAlt', { app, site }),
       hint: t('splash.qrHint', { url: displayUrl(qrUrl) }),
     },
     continueLabel: t('splash.continue'),
@@ -237,7 +263,8 @@ export function buildSplashView(input: SplashInput): SplashView {
   const go = (target: string) => `${input.venuePath}/go/${target}?${tokens}`;
   return {
     ...texts,
-    logo: logoFile ? { src: `${input.publicPath}/${logoFile}`, alt: venueName(venue, locale) } : undefined,
+    // The welcome line beside the logo already names the venue: the logo is decorative here.
+    logo: logoFile ? { src: `${input.publicPath}/${logoFile}`, alt: '' } : undefined,
     stores: stores.map((s) => ({ ...s, href: go(s.id) })),
     continueControl: { method: 'GET', action: go('continue'), fields: [] },
     alreadyControl: { method: 'GET', action: go('already'), fields: [] },

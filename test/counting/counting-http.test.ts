@@ -147,8 +147,9 @@ describe('counting over HTTP', () => {
 
   it('counts store clicks per platform and redirects to the configured store, whatever the token', async () => {
     const t = await setup();
-    const android = { ip: '10.6.0.1', ua: UA.androidWebView };
-    const iphone = { ip: '10.6.0.2', ua: UA.iosCaptive };
+    // Browsers: from the OS's captive window a store tap lands on the portal's "ready" page instead.
+    const android = { ip: '10.6.0.1', ua: UA.androidChrome };
+    const iphone = { ip: '10.6.0.2', ua: UA.iosSafari };
     const a = await t.visit(android);
     const i = await t.visit(iphone);
     const res = await t.get(a.googlePlay, android);

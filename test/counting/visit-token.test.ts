@@ -20,6 +20,20 @@ describe('visit tokens', () => {
     expect(check).toEqual({ ok: true, claims: expect.objectContaining(claims) });
   });
 
+  it('is compact: under 160 characters (310 as JSON) (every link of the splash page carries one)', () => {
+    const token = signer.sign({ ...claims, v: 'tan-son-nhat-airport' });
+    expect(token.length).toBeLessThanOrEqual(160);
+    expect(signer.verify(token, 1_000_500, 60_000)).toEqual({
+      ok: true,
+      claims: { ...claims, v: 'tan-son-nhat-airport' },
+    });
+  });
+
+  it('round-trips a visitor hash in any spelling', () => {
+    const odd = { ...claims, h: 'not-hex' };
+    expect(signer.verify(signer.sign(odd), 1_000_500, 60_000)).toEqual({ ok: true, claims: odd });
+  });
+
   it('every token is distinct', () => {
     expect(signer.sign(claims)).not.toBe(signer.sign(claims));
   });
@@ -31,10 +45,16 @@ describe('visit tokens', () => {
 
   it('rejects a changed payload', () => {
     const [body, mac] = signer.sign(claims).split('.');
-    const json = JSON.parse(Buffer.from(body!, 'base64url').toString());
-    json.v = 'noi-bai-airport';
-    const forged = `${Buffer.from(JSON.stringify(json)).toString('base64url')}.${mac}`;
+    const bytes = Buffer.from(body!, 'base64url');
+    const at = bytes.indexOf('ga-ha-noi');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('ga-ha-noj', at); // another venue, same length
+    const forged = `${bytes.toString('base64url')}.${mac}`;
     expect(signer.verify(forged, 1_000_500, 60_000)).toEqual({ ok: false, reason: 'forged' });
+    // And a later issue time (the first six bytes), same claims.
+    const later = Buffer.from(body!, 'base64url');
+    later.writeUIntBE(1_000_400, 0, 6);
+    expect(signer.verify(`${later.toString('base64url')}.${mac}`, 1_000_500, 60_000).ok).toBe(false);
   });
 
   it.each(['', 'x', '.', 'a.b', `${'a'.repeat(2000)}.b`, 'eyJ9.AAAAAAAAAAAAAAAAAAAAAA'])(

@@ -82,13 +82,15 @@ describe.each([['with uamsecret (md and CHAP over MD5(challenge ‖ secret))', t
           path: '/logon',
           query: { username: GUEST.username, response: expect.stringMatching(/^[0-9a-f]{32}$/), userurl: landing },
         });
-        // Chilli (without `nouamsuccess`) returns to the portal with res=success: the page shows
-        // again and going on is just the landing page.
-        const after = await arrive(app, backAtPortal(back.location));
+        // Chilli always returns to the portal with res=success.
         expect(back.location).toContain('res=success');
-        const on = await request(app).get(after.go);
+        // `md` verified (a uamsecret is required): straight on to the store or page the traveler chose.
+        const on = await request(app).get(`/v/${VENUE}?${backAtPortal(back.location)}`);
         expect(on.status).toBe(303);
         expect(on.headers.location).toBe(landing);
+        // The same return with a forged userurl fails the md check: no redirect anywhere.
+        const forged = backAtPortal(back.location).replace(/userurl=[^&]*/, 'userurl=https%3A%2F%2Fevil.example%2F');
+        expect((await request(app).get(`/v/${VENUE}?${forged}`)).headers.location).toBeUndefined();
       }
       expect(logLines.join('\n')).not.toContain(GUEST.password);
     });

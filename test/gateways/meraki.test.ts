@@ -7,6 +7,7 @@ import { configFrom, demoObject, testApp, UA } from '../helpers/app.js';
 import { splashChoices } from '../helpers/gateway-pages.js';
 import { MERAKI_ARRIVAL } from './fixtures/meraki.js';
 import { recordingServer } from './fixtures/unifi.js';
+import { forgeGrantState } from '../helpers/tokens.js';
 
 /**
  * Cisco Meraki click-through (https://developer.cisco.com/meraki/captive-portal-api/click-through-api/): the redirect as Meraki sends it, the grant as a
@@ -229,10 +230,12 @@ describe('Meraki: forged, tampered, expired and replayed', () => {
     const { app } = portal;
     const { go } = await arrive(app);
     const url = new URL(go, 'http://portal.test');
-    const [body, sig] = url.searchParams.get('s')!.split('.');
-    const claims = JSON.parse(Buffer.from(body!, 'base64url').toString('utf8'));
-    claims.v.x.g = 'https://evil.example/splash/grant';
-    url.searchParams.set('s', `${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`);
+    url.searchParams.set(
+      's',
+      forgeGrantState(url.searchParams.get('s')!, (claims) => {
+        claims.x.g = 'https://evil.example/splash/grant';
+      }),
+    );
     const en = (path: string) => request(app).get(path).set('Accept-Language', 'en');
     const tampered = await en(url.pathname + url.search);
     const replayed = await en(go.replace(`/v/${VENUE}/`, '/v/noi-bai-airport/'));

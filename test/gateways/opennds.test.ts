@@ -66,7 +66,8 @@ describe.each([0, 1, 2] as const)('openNDS FAS level %i', (level) => {
       [go, ORIGINAL],
       [appStore, APP_STORE],
     ] as const) {
-      const tap = await request(app).get(href).set('User-Agent', UA.iosCaptive);
+      // From Safari: from the captive sheet a store tap lands on the portal's "ready" page instead.
+      const tap = await request(app).get(href).set('User-Agent', UA.iosSafari);
       expect(tap.status).toBe(303);
       const grant = new URL(tap.headers.location as string);
       expect(`${grant.origin}${grant.pathname}`).toBe(`http://${peer.host}/opennds_auth/`);

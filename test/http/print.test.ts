@@ -35,17 +35,21 @@ describe('GET /v/:venueId/poster', () => {
     expect($('h1.venue').text()).toBe('Cảng hàng không quốc tế Nội Bài');
     expect($('.qr-img svg.qr')).toHaveLength(1);
     expect($('.qr-img').attr('role')).toBe('img');
-    expect($('.qr-img').attr('aria-label')).toContain('https://www.bluezone.gov.vn/');
+    expect($('.qr-img').attr('aria-label')).toContain('bluezone.gov.vn');
     expect($('.qr-text').text()).toBe('www.bluezone.gov.vn');
-    expect(
-      $('.stores li')
-        .map((_, li) => $(li).text())
-        .get(),
-    ).toEqual(['Tải về trên App Store', 'Tải về trên Google Play']);
+    // Paper cannot be tapped: the stores are named in plain text, not drawn as buttons.
+    expect($('.stores').text()).toBe('Có trên App Store và Google Play');
+    expect($('.stores li, .stores a')).toHaveLength(0);
+    // noi-bai-airport names its Wi-Fi network: every language says which network to join.
     expect($('.foot p[lang="en"]').text()).toBe(
-      'On the App Store and Google Play · Connected to the free Wi-Fi at Noi Bai International Airport? The install prompt opens by itself.',
+      'Join the Wi-Fi “NoiBai Airport Free WiFi”: the install page opens by itself.',
     );
-    expect($('.foot p[lang="vi"]').text()).toContain('tại Cảng hàng không quốc tế Nội Bài?');
+    expect($('.foot p[lang="vi"]').text()).toBe('Kết nối Wi-Fi “NoiBai Airport Free WiFi”: trang cài đặt sẽ tự mở.');
+    // A venue without a network name keeps the line that assumes the traveler has joined.
+    const other = cheerio.load((await request(app).get('/v/ga-ha-noi/poster')).text);
+    expect(other('.foot p[lang="en"]').text()).toBe(
+      'Connected to the free Wi-Fi at Hanoi Railway Station? The install page opens by itself.',
+    );
     expect($('img.logo').attr('src')).toBe('/public/logos/demo-venue.svg');
     expect(cssOf($)).toContain('--brand:#0b5cad');
   });
@@ -112,7 +116,9 @@ describe('GET /v/:venueId/poster', () => {
 
   it("names the venue in the leading language, else in English, and defaults to the venue's own language", async () => {
     const object = demoObject();
-    object.venues.find((v: { id: string }) => v.id === 'ga-ha-noi').defaultLanguage = 'ja';
+    const gaHaNoi = object.venues.find((v: { id: string }) => v.id === 'ga-ha-noi');
+    gaHaNoi.defaultLanguage = 'ja';
+    delete gaHaNoi.name.ja;
     const { app: other } = await testApp({ config: configFrom(object) });
     const res = await request(other).get('/v/ga-ha-noi/poster');
     const $ = cheerio.load(res.text);
@@ -217,7 +223,7 @@ describe('GET /v/:venueId/signage', () => {
     expect($('.stage > .qr-box .qr-img svg.qr')).toHaveLength(1);
     expect($('meta[http-equiv="refresh"]').attr('content')).toBe('3600');
     expect($('.panel[lang="ko"] .cta').text()).toBe('스캔하여 Bluezone 앱 설치');
-    expect($('.panel[lang="en"] .wifi').text()).toContain('Noi Bai International Airport');
+    expect($('.panel[lang="en"] .wifi').text()).toContain('“NoiBai Airport Free WiFi”');
     expect($('.panel[lang="en"] .stores').text()).toBe('On the App Store and Google Play');
   });
 

@@ -66,8 +66,37 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale({ acceptLanguage: 'zh-TW, zh;q=0.8', offered })).toBe('zh-Hans');
     expect(negotiateLocale({ acceptLanguage: 'zh-TW', offered: all })).toBe('zh-Hant');
   });
-  it('then the venue default, then Vietnamese', () => {
+  it('then the venue default, then Vietnamese, for a phone that names no language', () => {
     expect(negotiateLocale({ acceptLanguage: 'es', offered, venueDefault: 'en' })).toBe('en');
     expect(negotiateLocale({ offered })).toBe('vi');
+    expect(negotiateLocale({ acceptLanguage: '*', offered, venueDefault: 'vi' })).toBe('vi');
+    expect(negotiateLocale({ acceptLanguage: '', offered, venueDefault: 'vi' })).toBe('vi');
+  });
+  it('a foreigner whose languages the venue lacks gets English, not the Vietnamese default', () => {
+    const gaHaNoi: Locale[] = ['vi', 'en', 'zh-Hans', 'ko', 'ja', 'fr'];
+    for (const header of ['de-DE', 'th-TH', 'ru-RU', 'es-ES', 'pt-BR,es;q=0.8'])
+      expect(negotiateLocale({ acceptLanguage: header, offered: gaHaNoi, venueDefault: 'vi' }), header).toBe('en');
+  });
+  it('a Vietnamese phone still gets Vietnamese', () => {
+    expect(negotiateLocale({ acceptLanguage: 'vi-VN', offered, venueDefault: 'vi' })).toBe('vi');
+    expect(negotiateLocale({ acceptLanguage: 'vi-VN,en;q=0.5', offered: ['en', 'vi'], venueDefault: 'en' })).toBe('vi');
+  });
+  it("the venue's fallback for foreigners replaces English when set, and English only where offered", () => {
+    const both: Locale[] = ['vi', 'en', 'fr'];
+    expect(negotiateLocale({ acceptLanguage: 'de', offered: both, venueDefault: 'vi', foreignFallback: 'fr' })).toBe(
+      'fr',
+    );
+    expect(negotiateLocale({ acceptLanguage: 'de', offered: ['vi', 'km'], venueDefault: 'vi' })).toBe('vi');
+  });
+  it('each Chinese script stands in for the other where the venue lacks it', () => {
+    const hans: Locale[] = ['vi', 'en', 'zh-Hans'];
+    const hant: Locale[] = ['vi', 'en', 'zh-Hant'];
+    for (const tag of ['zh-TW', 'zh-HK', 'zh-Hant', 'zh-Hant-TW'])
+      expect(negotiateLocale({ acceptLanguage: tag, offered: hans, venueDefault: 'vi' }), tag).toBe('zh-Hans');
+    for (const tag of ['zh-CN', 'zh', 'zh-Hans'])
+      expect(negotiateLocale({ acceptLanguage: tag, offered: hant, venueDefault: 'vi' }), tag).toBe('zh-Hant');
+    // The script asked for first wins where both are offered; a later exact language does not beat Chinese.
+    expect(negotiateLocale({ acceptLanguage: 'zh-TW', offered: all })).toBe('zh-Hant');
+    expect(negotiateLocale({ acceptLanguage: 'zh-TW, en;q=0.5', offered: hans })).toBe('zh-Hans');
   });
 });

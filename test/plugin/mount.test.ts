@@ -165,7 +165,8 @@ describe('createPortal lifecycle', () => {
       .get(page('[data-store="googlePlay"]').attr('href')!)
       .set('User-Agent', UA.androidWebView);
     expect(tap.status).toBe(303);
-    expect(tap.headers.location).toBe('https://play.google.com/store/apps/details?id=com.mic.bluezone');
+    // From the login WebView, once online: the "ready" page that says how to find the app.
+    expect(new URL(tap.headers.location!).pathname).toBe('/wifi/v/ga-ha-noi/info');
     expect(await portal.close()).toBe(0);
     const { totals } = await store.stats({ from: '2000-01-01', to: '2999-12-31', groupBy: [] });
     expect(totals.impressions).toBe(1);

@@ -57,6 +57,7 @@ export function nodeFacts(req: IncomingMessage, url: string, base: string, trust
     base,
     secure: isSecure(req, trust),
     ip: () => (ip === null ? (ip = proxyAddr(req, trust)) : ip),
+    host: headers.host,
     acceptLanguage: one(headers['accept-language']),
     acceptEncoding: one(headers['accept-encoding']),
     userAgent: headers['user-agent'],
