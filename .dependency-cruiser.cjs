@@ -36,7 +36,16 @@ const table = {
   metrics: { run: ['metrics'], types: [] },
   log: { run: ['log'], types: [] },
   grant: {
-    run: ['grant', 'counting', 'crypto', 'gateways', 'page/safe-url.ts', 'config/current-campaign.ts'],
+    run: [
+      'grant',
+      'counting',
+      'crypto',
+      'gateways',
+      'page/safe-url.ts',
+      'page/info-view.ts',
+      'i18n/locales.ts',
+      'config/current-campaign.ts',
+    ],
     types: ['metrics', 'log', 'config'],
   },
 };

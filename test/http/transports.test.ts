@@ -9,9 +9,11 @@ import express from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { venueCode } from '../../src/page/short-link.js';
+import * as cheerio from 'cheerio';
+import { qrPayload, venueCode } from '../../src/page/short-link.js';
 import { createPortal } from '../../src/plugin.js';
 import { HOSTILE_URLS, XSS_PAYLOADS } from '../helpers/hostile.js';
+import { decodeQr } from '../helpers/qr-decode.js';
 import { demoConfig, memoryStore, testApp, UA } from '../helpers/app.js';
 import { tokenClaims } from '../helpers/tokens.js';
 
@@ -154,10 +156,19 @@ describe('both transports give the same answer', () => {
   });
 
   it('a QR code on every page holds the counted short link under the public URL, on both', async () => {
-    for (const path of [`${V}?mac=02:00:00:00:00:06`, `${V}/card`, `${V}/poster`, `${V}/signage`]) {
+    const pages: [string, string][] = [
+      [`${V}?mac=02:00:00:00:00:06`, 'w'],
+      [`${V}/card`, 'c'],
+      [`${V}/poster`, 'p'],
+      [`${V}/signage`, 's'],
+    ];
+    for (const [path, channel] of pages) {
       const { standalone: a, embedded: b } = await both('get', path);
       expect(b, path).toEqual(a);
-      expect(a.body, path).toContain(`wifi.example.vn/q/${venueCode('ga-ha-noi')}/`);
+      // What the code itself holds (its label may name the site instead): the channel's short link.
+      expect(decodeQr(cheerio.load(a.body)('.qr-img, .code').first().html()!), path).toBe(
+        qrPayload(`https://wifi.example.vn/q/${venueCode('ga-ha-noi')}/${channel}`, 'https://wifi.example.vn'),
+      );
     }
   });
 
