@@ -21,8 +21,17 @@ export function normalizeIp(value: string | undefined): string | undefined {
 }
 
 /** The value when it is a safe absolute http(s) URL, else undefined. */
+/**
+ * The longest original URL the portal carries (in the signed grant state of every tap link of the
+ * page): longer ones go to the venue's fallback instead, so a request's size never multiplies into
+ * the page's (2,048 characters is the practical limit of URLs across browsers and servers).
+ */
+export const MAX_ORIGINAL_URL = 2048;
+
 export function safeOriginalUrl(value: string | undefined): string | undefined {
-  return value !== undefined && isSafeHttpUrl(value) ? new URL(value).href : undefined;
+  if (value === undefined || value.length > MAX_ORIGINAL_URL || !isSafeHttpUrl(value)) return undefined;
+  const href = new URL(value).href;
+  return href.length <= MAX_ORIGINAL_URL ? href : undefined;
 }
 
 function ipv4(host: string): number[] | undefined {

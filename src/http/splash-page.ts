@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PortalConfig } from '../config/load.js';
-import { buildSplashView, queryWithoutLang, type SplashInput } from '../page/splash-view.js';
+import { buildSplashView, switcherQuery, type SplashInput } from '../page/splash-view.js';
 import { pageCss, type Views } from './views.js';
 
 /**
@@ -106,7 +106,7 @@ export function createSplashPages(views: Views, maxTemplates = MAX_TEMPLATES) {
         grant: ascii(
           URL_AND_HTML_SAFE.test(input.grantToken) ? input.grantToken : encodeURIComponent(input.grantToken),
         ),
-        query: ascii(escapeQuery(queryWithoutLang(input.query))),
+        query: ascii(escapeQuery(switcherQuery(input.query))),
       };
       const list: Buffer[] = [pieces[0]!];
       let length = fixedLength;

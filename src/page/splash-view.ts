@@ -129,11 +129,27 @@ function steps(config: PortalConfig, t: Translate, locale: Locale, guess: Platfo
     });
 }
 
+/**
+ * The longest query (encoded) the language switcher repeats on every one of its links. Real
+ * gateways' arrivals are well under it (an openNDS FAS level 2 `fas`/`iv` pair, a Meraki or Cisco
+ * redirect: a few hundred characters); above it the links carry only `lang`, so a page never grows
+ * by a dozen copies of whatever a client puts in its request (no amplification). A traveler who
+ * switches language then arrives without the gateway's parameters and gets "Try again", which the
+ * gateway turns into a fresh arrival: never a dead end.
+ */
+export const MAX_SWITCHER_QUERY = 1024;
+
 /** The page's query without `lang`, encoded: the language switcher keeps every gateway parameter. */
 export function queryWithoutLang(query: QueryParams): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (k !== 'lang') params.append(k, v);
   return params.toString();
+}
+
+/** What the splash page's language links repeat: the query without `lang`, or nothing when too long. */
+export function switcherQuery(query: QueryParams): string {
+  const encoded = queryWithoutLang(query);
+  return encoded.length <= MAX_SWITCHER_QUERY ? encoded : '';
 }
 
 /** `<path>?<query>&lang=xx` for each offered language, for the language switcher. */
@@ -171,7 +187,7 @@ export interface SplashInput {
   visitToken: string;
   /** The signed grant state of this rendering (the tap); absent on pages shown after login. */
   grantToken?: string;
-  /** The query the language links carry, already encoded (default: `queryWithoutLang(query)`). */
+  /** The query the language links carry, already encoded (default: `switcherQuery(query)`). */
   languageQuery?: string;
   /** The portal's public base URL (PUBLIC_URL): the QR code then encodes a counted short link. */
   publicUrl?: string;
@@ -271,7 +287,7 @@ export function buildSplashView(input: SplashInput): SplashView {
     beaconSrc: `${input.venuePath}/i.gif?t=${encodeURIComponent(input.visitToken)}`,
     languages: languageLinks(
       input.pagePath ?? input.venuePath,
-      input.languageQuery ?? queryWithoutLang(input.query),
+      input.languageQuery ?? switcherQuery(input.query),
       venue.languages,
       locale,
       nameOf(input.translator),

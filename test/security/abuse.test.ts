@@ -86,6 +86,35 @@ describe('no page amplifies its request more than a few times', () => {
   );
 });
 
+describe('the splash page does not grow with its request', () => {
+  // Its language links repeat the gateway's query (up to MAX_SWITCHER_QUERY) and its tap links carry
+  // the original URL in their signed state (up to MAX_ORIGINAL_URL): beyond those, nothing is repeated.
+  it.each(['tan-son-nhat-airport', 'noi-bai-airport', 'ga-ha-noi'])(
+    '%s: an 11 KB arrival adds less to the page than it adds to the request',
+    async (venue) => {
+      const smallTarget = `/v/${venue}?url=${encodeURIComponent('http://example.com/')}`;
+      const filler = Array.from({ length: 8 }, (_, i) => `p${i}=${'a'.repeat(1000)}`).join('&');
+      const bigTarget = `/v/${venue}?url=${encodeURIComponent(`http://example.com/${'b'.repeat(3000)}`)}&${filler}`;
+      const [small, big] = [await raw(smallTarget), await raw(bigTarget)];
+      expect([small.status, big.status]).toEqual([200, 200]);
+      expect(bigTarget.length).toBeGreaterThan(11_000);
+      expect(big.bytes - small.bytes).toBeLessThan(bigTarget.length - smallTarget.length);
+      expect(big.bytes).toBeLessThan(4 * bigTarget.length);
+    },
+  );
+
+  it('keeps a real gateway arrival in the language links and the original URL in the taps', async () => {
+    const original = `http://example.com/${'c'.repeat(600)}`;
+    const res = await raw(`/v/ga-ha-noi?url=${encodeURIComponent(original)}&lang=en`);
+    const $ = cheerio.load(res.text);
+    const links = $('nav.langs a')
+      .map((_i, a) => $(a).attr('href'))
+      .get();
+    expect(links.length).toBeGreaterThan(1);
+    for (const href of links) expect(href).toContain(encodeURIComponent(original));
+  });
+});
+
 describe('favicon', () => {
   it('a tiny answer with the portal’s headers, and no log line', async () => {
     const quiet = await testApp();
