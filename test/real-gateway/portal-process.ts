@@ -86,8 +86,8 @@ export interface Totals {
   uniques: number | null;
   storeClicks: number;
   continues: number;
-  grantsOk: number;
-  grantsFailed: number;
+  grantsOk: number | null;
+  grantsFailed: number | null;
 }
 
 /** The admin API's totals for one venue today (UTC), asked from inside the internet namespace. */
