@@ -4,7 +4,7 @@ import type { PortalConfig } from './config/load.js';
 import type { Clock } from './counting/clock.js';
 import type { Counting } from './counting/counting.js';
 import type { Recorder, RecorderOptions } from './counting/recorder.js';
-import { buildCore } from './core/core.js';
+import { buildCore, type Core } from './core/core.js';
 import type { GrantGuardOptions } from './grant/grant-guard.js';
 import { adminHandler, createAdminApp } from './http/admin-app.js';
 import { createRequestLog } from './http/request-log.js';
@@ -44,7 +44,8 @@ export interface AppDeps {
   grantGuard?: GrantGuardOptions;
 }
 
-export interface PortalApp {
+/** The app's lifecycle is the core's (core/core.ts): start, reload, close. */
+export interface PortalApp extends Pick<Core, 'start' | 'reload' | 'close'> {
   /** The whole portal as an Express app (the route table as one middleware, then the admin app); never listens. */
   app: Express;
   /** The same as one middleware for a host app (`createPortal` mounts this). */
@@ -54,12 +55,6 @@ export interface PortalApp {
   counting: Counting;
   recorder: Recorder;
   metrics: Metrics;
-  /** Prepares the daily salts and starts the periodic writes and maintenance. */
-  start(): Promise<void>;
-  /** Swap in a new validated configuration; requests in flight finish on the old one. */
-  reload(config: PortalConfig): void;
-  /** Stops the timers and writes every pending count (until `deadline`, epoch ms). Returns events not written. */
-  close(deadline?: number): Promise<number>;
 }
 
 /**

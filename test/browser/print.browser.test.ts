@@ -5,15 +5,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import jsQRModule from 'jsqr';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, testApp } from '../helpers/app.js';
 import { launchChromium } from './chromium.js';
-
-// jsqr is CommonJS with `exports.default`; under NodeNext the callable sits on `.default`.
-type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
+import { rasterizePdf, scanQr, type Raster } from './pdf-qr.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
@@ -23,24 +19,6 @@ const QR_URL = demoConfig().campaign.qrUrl;
 const DPI = 100;
 /** ISO 216 in PostScript points (1/72 inch), as pdfinfo prints them. */
 const PAGE_POINTS = { A4: [595.28, 841.89], A3: [841.89, 1190.55] } as const;
-
-interface Raster {
-  width: number;
-  height: number;
-  rgba: Uint8ClampedArray;
-}
-
-/** pdftoppm's default output: binary PPM (P6), 8 bits per channel. */
-function decodePpm(ppm: Buffer): Raster {
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 64).toString('latin1'));
-  if (!header) throw new Error('pdftoppm did not write an 8-bit P6 image');
-  const width = Number(header[1]);
-  const height = Number(header[2]);
-  const rgb = ppm.subarray(header[0].length);
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, j = 0; i < width * height; i++, j += 3) rgba.set([rgb[j]!, rgb[j + 1]!, rgb[j + 2]!, 255], i * 4);
-  return { width, height, rgba };
-}
 
 /**
  * Chromium's screenshots: 8-bit RGB or RGBA PNG, not interlaced. Enough of PNG (RFC 2083) to read
@@ -97,11 +75,11 @@ function decodePng(png: Buffer): Raster {
 
 /** The page as raw pixels, straight from pdftoppm's standard output. */
 function rasterize(pdfPath: string): Raster {
-  return decodePpm(execFileSync('pdftoppm', ['-r', String(DPI), '-singlefile', pdfPath], { maxBuffer: 64 << 20 }));
+  return rasterizePdf(pdfPath, DPI);
 }
 
 function scan(raster: Raster): string | undefined {
-  return jsQR(raster.rgba, raster.width, raster.height)?.data;
+  return scanQr(raster);
 }
 
 let browserLaunch: Promise<Browser>;
