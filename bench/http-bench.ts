@@ -1,7 +1,8 @@
 /**
- * HTTP benchmark (issue #6): the portal (SQLite, demo config, counting on) and a bare Express
- * "hello" server, each in its own process, driven in turn by autocannon on 127.0.0.1 with realistic
- * varied requests; then a page+beacon run whose counted impressions must equal the beacons sent.
+ * HTTP benchmark (issues #6, #11): a bare Express "hello" server, the standalone portal (SQLite,
+ * demo config, counting on) and the portal embedded in a host's Express app, each in its own
+ * process, driven in turn by autocannon on 127.0.0.1 with realistic varied requests, in rounds;
+ * then a page+beacon run whose counted impressions must equal the beacons sent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,8 @@ export interface HttpRun {
   non2xx: number;
   total: number;
   peakRssMiB: number;
+  /** The server's CPU time (user + system) per request answered, when measured, in µs. */
+  cpuUsPerRequest?: number;
 }
 
 function start(cmd: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -41,6 +44,12 @@ function start(cmd: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
     setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000).unref();
   });
+}
+
+/** CPU time (user + system) a process has used so far, in µs (`/proc/<pid>/stat`, clock ticks of 10 ms). */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** Peak resident set size of a process (VmHWM), in MiB. */
@@ -71,72 +80,141 @@ async function driveCount(url: string, amount: number, requests: autocannon.Requ
   return autocannon({ url, connections: 64, amount, requests });
 }
 
-export async function runHttpBench(options: { seconds: number; warmup: number }) {
+/** The median of a list of numbers. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One round: each server driven in turn for the same time, so a ratio compares neighbouring runs. */
+export interface HttpRound {
+  /** Requests per second. */
+  bare: number;
+  standalone: number;
+  embedded: number;
+  /** Each server's CPU time per request in that run (µs): what it costs, whatever else the machine does. */
+  cpuUs: { bare: number; standalone: number; embedded: number };
+}
+
+export async function runHttpBench(options: { seconds: number; warmup: number; rounds: number }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'bzp-http-bench-'));
   const db = path.join(dir, 'portal.sqlite');
-  const results: HttpRun[] = [];
+  const children: ChildProcess[] = [];
   try {
-    // Baseline.
+    // The three servers, each in its own process: bare Express, the portal as `npm start` runs it
+    // (built, SQLite, demo configuration, counting on), and the same build embedded in a host's
+    // Express app (createPortal mounted at /wifi). An idle server costs nothing while another runs.
     const barePort = await freePort();
-    const bareUrl = `http://127.0.0.1:${barePort}`;
     const bare = await start(['--import', 'tsx', 'bench/bare-express.ts', String(barePort)], {});
-    await drive(bareUrl, options.warmup, [{ method: 'GET', path: '/' }]);
-    results.push(
-      summarize('bare express', await drive(bareUrl, options.seconds, [{ method: 'GET', path: '/' }]), bare.pid!),
-    );
-    bare.kill('SIGTERM');
-
-    // The portal from the build `npm start` runs.
+    children.push(bare);
     const portalPort = await freePort();
-    const portalUrl = `http://127.0.0.1:${portalPort}`;
-    const env = {
+    const portal = await start(['dist/cli.js', 'serve'], {
       PORT: String(portalPort),
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${db}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       TRUST_PROXY: 'loopback',
       NODE_ENV: 'production',
-    };
-    const portal = await start(['dist/cli.js', 'serve'], { ...env, LOG_LEVEL: 'info' });
-    const pageRequest = travelers();
-    const page: autocannon.Request = { method: 'GET', setupRequest: (req) => ({ ...req, ...pageRequest() }) };
-    await drive(portalUrl, options.warmup, [page]);
-    results.push(summarize('portal splash page', await drive(portalUrl, options.seconds, [page]), portal.pid!));
-    const pageSize = Buffer.byteLength(
-      await (await fetch(`${portalUrl}/v/ga-ha-noi?url=http%3A%2F%2Fexample.com%2F&mac=02:00:00:00:00:01`)).text(),
-    );
-
-    // Reconciliation: every connection renders a page, then loads its beacon; a bounded number of
-    // requests (about as many as the timed run served), all answered before the count is read.
-    const before = await countedImpressions(db, portal);
-    const chain = travelerChain();
-    const amount = Math.max(2000, 2 * Math.round(results[1]!.total / 2));
-    const recon = await driveCount(portalUrl, amount, chain.requests);
-    results.push(summarize('portal page + beacon', recon, portal.pid!));
-    const after = await countedImpressions(db, portal, true);
-
-    // The same travelers through a host's Express app (createPortal mounted at /wifi).
+    });
+    children.push(portal);
     const embeddedPort = await freePort();
-    const embeddedUrl = `http://127.0.0.1:${embeddedPort}`;
     const embedded = await start(
       ['--import', 'tsx', 'bench/embedded-portal.ts', String(embeddedPort), path.join(dir, 'embedded.sqlite')],
       { NODE_ENV: 'production' },
     );
+    children.push(embedded);
+
+    const hello: autocannon.Request[] = [{ method: 'GET', path: '/' }];
+    const standaloneTravelers = travelers();
+    const page: autocannon.Request[] = [
+      { method: 'GET', setupRequest: (req) => ({ ...req, ...standaloneTravelers() }) },
+    ];
     const embeddedTravelers = travelers();
-    const embeddedPage: autocannon.Request = {
-      method: 'GET',
-      setupRequest: (req) => {
-        const traveler = embeddedTravelers();
-        return { ...req, ...traveler, path: `/wifi${traveler.path}` };
+    const embeddedPage: autocannon.Request[] = [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const traveler = embeddedTravelers();
+          return { ...req, ...traveler, path: `/wifi${traveler.path}` };
+        },
       },
-    };
-    await drive(embeddedUrl, options.warmup, [embeddedPage]);
-    results.push(
-      summarize('portal splash, embedded', await drive(embeddedUrl, options.seconds, [embeddedPage]), embedded.pid!),
+    ];
+    const servers = [
+      { key: 'bare', name: 'bare express', url: `http://127.0.0.1:${barePort}`, requests: hello, child: bare },
+      {
+        key: 'standalone',
+        name: 'portal splash page',
+        url: `http://127.0.0.1:${portalPort}`,
+        requests: page,
+        child: portal,
+      },
+      {
+        key: 'embedded',
+        name: 'portal splash, embedded',
+        url: `http://127.0.0.1:${embeddedPort}`,
+        requests: embeddedPage,
+        child: embedded,
+      },
+    ] as const;
+    for (const server of servers) await drive(server.url, options.warmup, [...server.requests]);
+
+    // Rounds of bare → standalone → embedded: the machine's speed drifts over minutes, and a
+    // ratio of two neighbouring runs is steadier than one of runs minutes apart. The figures
+    // reported are the medians over the rounds.
+    const runs: Record<string, HttpRun[]> = { bare: [], standalone: [], embedded: [] };
+    const rounds: HttpRound[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const rates: Record<string, number> = {};
+      for (const server of servers) {
+        const cpuBefore = cpuUs(server.child.pid!);
+        const result = await drive(server.url, options.seconds, [...server.requests]);
+        const run = summarize(server.name, result, server.child.pid!);
+        run.cpuUsPerRequest = Math.round((cpuUs(server.child.pid!) - cpuBefore) / Math.max(1, result.requests.total));
+        runs[server.key]!.push(run);
+        rates[server.key] = run.requestsPerSecond;
+      }
+      rounds.push({
+        bare: rates.bare!,
+        standalone: rates.standalone!,
+        embedded: rates.embedded!,
+        cpuUs: {
+          bare: runs.bare!.at(-1)!.cpuUsPerRequest!,
+          standalone: runs.standalone!.at(-1)!.cpuUsPerRequest!,
+          embedded: runs.embedded!.at(-1)!.cpuUsPerRequest!,
+        },
+      });
+    }
+    const middle = (list: HttpRun[]): HttpRun =>
+      [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(list.length / 2)]!;
+    const pageSize = Buffer.byteLength(
+      await (
+        await fetch(`http://127.0.0.1:${portalPort}/v/ga-ha-noi?url=http%3A%2F%2Fexample.com%2F&mac=02:00:00:00:00:01`)
+      ).text(),
     );
+    bare.kill('SIGTERM');
     embedded.kill('SIGTERM');
+
+    // Reconciliation: every connection renders a page, then loads its beacon; a bounded number of
+    // requests (about as many as a timed run served), all answered before the count is read.
+    const before = await countedImpressions(db, portal);
+    const chain = travelerChain();
+    const amount = Math.max(2000, 2 * Math.round(middle(runs.standalone!).total / 2));
+    const recon = await driveCount(`http://127.0.0.1:${portalPort}`, amount, chain.requests);
+    const pairs = summarize('portal page + beacon', recon, portal.pid!);
+    const after = await countedImpressions(db, portal, true);
     return {
-      results,
+      results: [middle(runs.bare!), middle(runs.standalone!), pairs, middle(runs.embedded!)],
+      rounds,
+      ratios: {
+        standalone: median(rounds.map((r) => r.standalone / r.bare)),
+        embedded: median(rounds.map((r) => r.embedded / r.bare)),
+      },
+      /** Bare Express's CPU per request over each portal's, median over the rounds: the same ratio by cost. */
+      cpuRatios: {
+        standalone: median(rounds.map((r) => r.cpuUs.bare / r.cpuUs.standalone)),
+        embedded: median(rounds.map((r) => r.cpuUs.bare / r.cpuUs.embedded)),
+      },
       pageSizeBytes: pageSize,
       reconciliation: {
         beaconsSent: chain.beaconsOk(),
@@ -145,6 +223,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number })
       },
     };
   } finally {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 }

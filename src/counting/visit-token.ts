@@ -1,5 +1,5 @@
 import { hmacSha256 } from '../crypto/hmac.js';
-import { packStrings, unpackStrings } from '../crypto/packed.js';
+import { packStringInto, unpackStrings } from '../crypto/packed.js';
 import { createSignedCodec, type TokenFormat } from '../crypto/signed-token.js';
 
 /**
@@ -39,14 +39,16 @@ const HEX_HASH = /^[0-9a-f]{32}$/;
  * spelling), then the other claims as packed strings. The issue time is the token's own.
  */
 export const visitFormat: TokenFormat<Packed> = {
-  encode(claims) {
+  write(claims, out, at) {
     const raw = HEX_HASH.test(claims.h);
-    const strings = FIELDS.map((f) => claims[f]);
-    return Buffer.concat([
-      Buffer.from([raw ? 0 : 1]),
-      raw ? Buffer.from(claims.h, 'hex') : Buffer.alloc(0),
-      packStrings(raw ? strings : [...strings, claims.h]),
-    ]);
+    if (at + 17 > out.length) return -1;
+    out[at++] = raw ? 0 : 1;
+    if (raw) at += out.write(claims.h, at, 'hex');
+    for (const field of FIELDS) {
+      at = packStringInto(claims[field], out, at);
+      if (at < 0) return -1;
+    }
+    return raw ? at : packStringInto(claims.h, out, at);
   },
   decode(bytes) {
     const raw = bytes[0] === 0;

@@ -5,22 +5,47 @@
  */
 
 const MAX_LENGTH = 2 ** 28 - 1;
+/** The longest string whose UTF-8 length surely fits one length byte (3 bytes per UTF-16 unit at most). */
+const ONE_BYTE_LENGTH = Math.floor(0x7f / 3);
+
+/**
+ * Writes `item` packed into `out` from `at` and returns where it ends, or -1 when `out` may be too
+ * short (nothing is written past its end). Throws on a string too long to pack (over 256 MiB).
+ * Tokens are signed on every splash page, so this writes in place instead of making buffers.
+ */
+export function packStringInto(item: string, out: Buffer, at: number): number {
+  if (item.length <= ONE_BYTE_LENGTH) {
+    if (at + 1 + item.length * 3 > out.length) return -1;
+    const n = item.length === 0 ? 0 : out.write(item, at + 1, 'utf8');
+    out[at] = n;
+    return at + 1 + n;
+  }
+  const n = Buffer.byteLength(item, 'utf8');
+  if (n > MAX_LENGTH) throw new RangeError('string too long to pack');
+  if (at + 4 + n > out.length) return -1;
+  let rest = n;
+  do {
+    out[at++] = (rest & 0x7f) | (rest > 0x7f ? 0x80 : 0);
+    rest >>>= 7;
+  } while (rest > 0);
+  return at + out.write(item, at, 'utf8');
+}
+
+/** `packStringInto` for each string in turn; -1 when `out` may be too short. */
+export function packStringsInto(items: readonly string[], out: Buffer, at: number): number {
+  for (const item of items) {
+    at = packStringInto(item, out, at);
+    if (at < 0) return -1;
+  }
+  return at;
+}
 
 /** The strings, packed. Throws on a string too long to pack (over 256 MiB: never a token's). */
 export function packStrings(items: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const item of items) {
-    const bytes = Buffer.from(item, 'utf8');
-    if (bytes.length > MAX_LENGTH) throw new RangeError('string too long to pack');
-    const head: number[] = [];
-    let n = bytes.length;
-    do {
-      head.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-      n >>>= 7;
-    } while (n > 0);
-    parts.push(Buffer.from(head), bytes);
-  }
-  return Buffer.concat(parts);
+  let size = 0;
+  for (const item of items) size += 4 + item.length * 3;
+  const out = Buffer.allocUnsafe(size);
+  return out.subarray(0, packStringsInto(items, out, 0));
 }
 
 /** The strings of `packStrings`, or `undefined` when `bytes` is not such a list. Never throws. */

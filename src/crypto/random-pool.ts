@@ -19,3 +19,14 @@ export function randomBase64url(bytes: number): string {
   offset += bytes;
   return out;
 }
+
+/** Copies `bytes` cryptographically random bytes from the same pool into `out` at `at` (a token's nonce). */
+export function randomInto(out: Buffer, at: number, bytes: number): void {
+  if (bytes > POOL_BYTES) throw new RangeError(`at most ${POOL_BYTES} bytes`);
+  if (offset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  pool.copy(out, at, offset, offset + bytes);
+  offset += bytes;
+}

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { hmacSha256 } from './hmac.js';
-import { randomBase64url } from './random-pool.js';
+import { randomInto } from './random-pool.js';
 
 /** 128 bits of HMAC-SHA256: far beyond guessing for a token that lives minutes to hours. */
 const SIG_BYTES = 16;
@@ -16,14 +16,32 @@ export type Verified<T> = { ok: true; value: T; issuedAt: number } | { ok: false
 
 /** How a token's value is written in bytes; `decode` returns `undefined` for bytes it did not write. */
 export interface TokenFormat<T> {
-  encode(value: T): Buffer;
+  /**
+   * Writes the value's bytes into `out` from `at` and returns where they end, or -1 when `out` may
+   * be too short (then nothing is written past its end, and the codec retries with a longer one).
+   */
+  write(value: T, out: Buffer, at: number): number;
   decode(bytes: Buffer): T | undefined;
+}
+
+/** A value's bytes in a format, in a buffer of their own (tests look inside tokens with it). */
+export function encodeValue<T>(format: TokenFormat<T>, value: T): Buffer {
+  for (let size = 256; size <= 2 ** 26; size *= 4) {
+    const out = Buffer.allocUnsafe(size);
+    const end = format.write(value, out, 0);
+    if (end >= 0) return out.subarray(0, end);
+  }
+  throw new RangeError('token value too long');
 }
 
 /** Any JSON value as its text (the default format). */
 export function jsonFormat<T>(): TokenFormat<T> {
   return {
-    encode: (value) => Buffer.from(JSON.stringify(value)),
+    write(value, out, at) {
+      const json = JSON.stringify(value);
+      if (at + json.length * 3 > out.length) return -1;
+      return at + out.write(json, at, 'utf8');
+    },
     decode(bytes) {
       try {
         const value = JSON.parse(bytes.toString('utf8')) as T | null;
@@ -46,15 +64,24 @@ export function createSignedCodec<T>(
   maxLength = 4096,
   format: TokenFormat<T> = jsonFormat<T>(),
 ) {
-  const hmac = hmacSha256(secret);
-  const mac = (data: string) => hmac(`${purpose}\u0000${data}`).subarray(0, SIG_BYTES);
+  const mac = hmacSha256(secret, `${purpose}\u0000`);
+  /** Where tokens are assembled (one thread, so one buffer); it grows to the longest value seen. */
+  let scratch = Buffer.allocUnsafe(1024);
   return {
     sign(value: T, issuedAt: number): string {
-      const head = Buffer.alloc(HEAD_BYTES);
-      head.writeUIntBE(Math.max(0, Math.floor(issuedAt)), 0, TIME_BYTES);
-      Buffer.from(randomBase64url(NONCE_BYTES), 'base64url').copy(head, TIME_BYTES);
-      const body = Buffer.concat([head, format.encode(value)]).toString('base64url');
-      return `${body}.${mac(body).toString('base64url')}`;
+      // Each attempt has four times the room (16 MiB by the last): a value's length is bounded.
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const out = scratch;
+        out.writeUIntBE(Math.max(0, Math.floor(issuedAt)), 0, TIME_BYTES);
+        randomInto(out, TIME_BYTES, NONCE_BYTES);
+        const end = format.write(value, out, HEAD_BYTES);
+        if (end >= 0) {
+          const body = out.toString('base64url', 0, end);
+          return `${body}.${mac(body).toString('base64url', 0, SIG_BYTES)}`;
+        }
+        scratch = Buffer.allocUnsafe(out.length * 4);
+      }
+      throw new RangeError('token value too long');
     },
     /** Checks signature and age (`maxAgeMs`; a minute of clock skew is tolerated). Never throws. */
     verify(token: string | undefined, now: number, maxAgeMs: number): Verified<T> {
@@ -65,7 +92,7 @@ export function createSignedCodec<T>(
       // Compared as the exact base64url text: decoding first would accept other spellings of the
       // same MAC (the last character carries unused bits), so one token would have several forms.
       const given = Buffer.from(token.slice(dot + 1));
-      const expected = Buffer.from(mac(body).toString('base64url'));
+      const expected = Buffer.from(mac(body).toString('base64url', 0, SIG_BYTES));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
       const bytes = Buffer.from(body, 'base64url');
       if (bytes.length < HEAD_BYTES) return { ok: false, reason: 'forged' };

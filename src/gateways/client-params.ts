@@ -1,12 +1,16 @@
 /**
  * Small helpers shared by gateway adapters for reading what a gateway puts in its redirect.
  */
-import { isSafeHttpUrl } from '../page/safe-url.js';
+import { safeHttpUrl } from '../page/safe-url.js';
 import type { Refusal } from './gateway.js';
+
+const COLON_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 
 /** `AA-BB-CC-DD-EE-FF`, `aabb.ccdd.eeff`, `aabbccddeeff` → `aa:bb:cc:dd:ee:ff`; anything else → undefined. */
 export function normalizeMac(value: string | undefined): string | undefined {
   if (!value) return undefined;
+  // The usual spelling (every gateway's `mac=` on every splash page): only its case may change.
+  if (COLON_MAC.test(value)) return value.toLowerCase();
   const hex = value.toLowerCase().replace(/[:\-.]/g, '');
   if (!/^[0-9a-f]{12}$/.test(hex) || value.length > 17) return undefined;
   return hex.match(/../g)!.join(':');
@@ -29,9 +33,9 @@ export function normalizeIp(value: string | undefined): string | undefined {
 export const MAX_ORIGINAL_URL = 2048;
 
 export function safeOriginalUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value.length > MAX_ORIGINAL_URL || !isSafeHttpUrl(value)) return undefined;
-  const href = new URL(value).href;
-  return href.length <= MAX_ORIGINAL_URL ? href : undefined;
+  if (value === undefined || value.length > MAX_ORIGINAL_URL) return undefined;
+  const href = safeHttpUrl(value)?.href;
+  return href !== undefined && href.length <= MAX_ORIGINAL_URL ? href : undefined;
 }
 
 function ipv4(host: string): number[] | undefined {

@@ -1,4 +1,4 @@
-import { packStrings, unpackStrings } from '../crypto/packed.js';
+import { packStringInto, unpackStrings } from '../crypto/packed.js';
 import { createSignedCodec, type TokenFormat } from '../crypto/signed-token.js';
 import type { GrantState } from '../gateways/gateway.js';
 
@@ -31,16 +31,18 @@ export function visitBinding(visitToken: string): string {
  * name, value pairs.
  */
 export const grantFormat: TokenFormat<GrantClaims> = {
-  encode({ v, g, u, x, w }) {
-    const flags = (u !== undefined ? 1 : 0) | (w !== undefined ? 2 : 0);
-    const strings = [
-      v,
-      g,
-      ...(u !== undefined ? [u] : []),
-      ...(w !== undefined ? [w] : []),
-      ...Object.entries(x).flat(),
-    ];
-    return Buffer.concat([Buffer.from([flags]), packStrings(strings)]);
+  write({ v, g, u, x, w }, out, at) {
+    if (at + 1 > out.length) return -1;
+    out[at++] = (u !== undefined ? 1 : 0) | (w !== undefined ? 2 : 0);
+    at = packStringInto(v, out, at);
+    if (at >= 0) at = packStringInto(g, out, at);
+    if (at >= 0 && u !== undefined) at = packStringInto(u, out, at);
+    if (at >= 0 && w !== undefined) at = packStringInto(w, out, at);
+    for (const name of Object.keys(x)) {
+      if (at >= 0) at = packStringInto(name, out, at);
+      if (at >= 0) at = packStringInto(x[name]!, out, at);
+    }
+    return at;
   },
   decode(bytes) {
     const flags = bytes[0];

@@ -10,7 +10,9 @@ const MAX_VALUE = 12_000;
 export function firstValues(query: unknown): QueryParams {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (!query || typeof query !== 'object') return out;
-  for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
+  const given = query as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    const value = given[key];
     const first = Array.isArray(value) ? value[0] : value;
     if (typeof first === 'string' && first.length <= MAX_VALUE && key.length <= 128) out[key] = first;
   }

@@ -1,4 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RouteHistogram } from './route-histogram.js';
+
+/** The labels of `bzp_http_requests_total`. */
+export interface RequestLabels {
+  route: string;
+  method: string;
+  /** Status class: `2xx`, `4xx`, … */
+  status: string;
+}
+
+/** Distinct (route, method, status class) series counted in plain numbers before scrapes. */
+const MAX_REQUEST_SERIES = 1000;
 
 /** One venue's state for the silent-venue gauge. */
 export interface VenueSilence {
@@ -16,6 +28,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'bzp_' });
   /** Read at scrape time by bzp_venue_silent; set by whoever knows the store (the admin routes). */
   let silentSource: (() => Promise<readonly VenueSilence[]>) | undefined;
+  const pendingRequests = new Map<string, { labels: RequestLabels; n: number }>();
+  const httpRequests = new Counter({
+    name: 'bzp_http_requests_total',
+    help: 'HTTP requests answered, by route and status class',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+    collect() {
+      for (const pending of pendingRequests.values()) {
+        if (pending.n > 0) this.inc(pending.labels, pending.n);
+        pending.n = 0;
+      }
+    },
+  });
   const m = {
     registry,
     /**
@@ -25,19 +50,28 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     setSilentSource(source: (() => Promise<readonly VenueSilence[]>) | undefined): void {
       silentSource = source;
     },
-    httpRequests: new Counter({
-      name: 'bzp_http_requests_total',
-      help: 'HTTP requests answered, by route and status class',
-      labelNames: ['route', 'method', 'status'] as const,
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'bzp_http_request_duration_seconds',
-      help: 'Time to answer an HTTP request',
-      labelNames: ['route'] as const,
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
+    httpRequests,
+    /**
+     * The counter of one (route, method, status class): a request adds one to a plain number, which
+     * the counter takes in when it is scraped (prom-client would hash the labels on every `inc`).
+     */
+    requestCounter(labels: RequestLabels): () => void {
+      const key = `${labels.route}\u0000${labels.method}\u0000${labels.status}`;
+      let found = pendingRequests.get(key);
+      if (!found) {
+        // Bounded: methods are client-chosen strings; past the bound, each request counts at once.
+        if (pendingRequests.size >= MAX_REQUEST_SERIES) return () => httpRequests.inc(labels);
+        pendingRequests.set(key, (found = { labels, n: 0 }));
+      }
+      const pending = found;
+      return () => void pending.n++;
+    },
+    httpDuration: new RouteHistogram(
+      'bzp_http_request_duration_seconds',
+      'Time to answer an HTTP request',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registry,
+    ),
     eventsCounted: new Counter({
       name: 'bzp_events_counted_total',
       help: 'Events written to the store and counted',

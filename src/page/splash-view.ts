@@ -139,17 +139,63 @@ function steps(config: PortalConfig, t: Translate, locale: Locale, guess: Platfo
  */
 export const MAX_SWITCHER_QUERY = 1024;
 
+/** Names and values that `application/x-www-form-urlencoded` leaves as they are. */
+const FORM_SAFE = /^[\w.*-]*$/;
+/** What `encodeURIComponent` leaves as is and that form encoding escapes, and the space. */
+const FORM_EXTRA = /[!'()~]|%20/g;
+const FORM_EXTRA_ANY = /[!'()~]|%20/;
+
+/**
+ * One name or value as `URLSearchParams` serializes it (the WHATWG URL Standard's
+ * application/x-www-form-urlencoded serializer: every byte but `*-._` and alphanumerics
+ * percent-encoded, space as `+`), without making a URLSearchParams for every splash page.
+ * test/page/splash-view.test.ts checks it against URLSearchParams on arbitrary text.
+ */
+export function formEncode(text: string): string {
+  if (FORM_SAFE.test(text)) return text;
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    // A lone surrogate: URLSearchParams writes it as U+FFFD.
+    return new URLSearchParams([['', text]]).toString().slice(1);
+  }
+  if (!FORM_EXTRA_ANY.test(encoded)) return encoded;
+  return encoded.replace(FORM_EXTRA, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
 /** The page's query without `lang`, encoded: the language switcher keeps every gateway parameter. */
 export function queryWithoutLang(query: QueryParams): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (k !== 'lang') params.append(k, v);
-  return params.toString();
+  let out = '';
+  for (const name of Object.keys(query)) {
+    if (name === 'lang') continue;
+    out += `${out === '' ? '' : '&'}${formEncode(name)}=${formEncode(query[name]!)}`;
+  }
+  return out;
 }
 
 /** What the splash page's language links repeat: the query without `lang`, or nothing when too long. */
 export function switcherQuery(query: QueryParams): string {
   const encoded = queryWithoutLang(query);
   return encoded.length <= MAX_SWITCHER_QUERY ? encoded : '';
+}
+
+/**
+ * `switcherQuery` as it goes into the page's `href="…?<here>lang=xx"`: each `&` as `&amp;` and one
+ * more after the last parameter, or nothing. Form encoding leaves no other character that HTML
+ * would need escaped. Written directly, because the splash page builds it for every traveler.
+ */
+export function switcherQueryHtml(query: QueryParams): string {
+  let out = '';
+  let separators = 0;
+  for (const name of Object.keys(query)) {
+    if (name === 'lang') continue;
+    out += `${formEncode(name)}=${formEncode(query[name]!)}&amp;`;
+    separators++;
+  }
+  // The query's own length: `&amp;` is one `&`, and the last one is not part of it.
+  const length = out.length - 4 * separators - (separators > 0 ? 1 : 0);
+  return length <= MAX_SWITCHER_QUERY ? out : '';
 }
 
 /** `<path>?<query>&lang=xx` for each offered language, for the language switcher. */

@@ -34,4 +34,27 @@ describe('hmacSha256', () => {
       expect(mac(m).toString('hex')).toBe(reference(key, m).toString('hex'));
     }
   });
+
+  it('with a prefix, equals Node’s Hmac of prefix then message, including past its buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 100 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        fc.array(fc.string({ unit: 'binary' }), { maxLength: 4 }),
+        (key, prefix, messages) => {
+          const k = Buffer.from(key);
+          const mac = hmacSha256(k, prefix);
+          for (const m of messages) {
+            expect(mac(m).equals(createHmac('sha256', k).update(prefix).update(m).digest())).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const key = Buffer.from('0123456789abcdef0123456789abcdef');
+    const mac = hmacSha256(key, 'visit\u0000');
+    for (const m of ['', 'x'.repeat(8000), 'é'.repeat(2730), '🙂'.repeat(5000)]) {
+      expect(mac(m).toString('hex')).toBe(createHmac('sha256', key).update('visit\u0000').update(m).digest('hex'));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packStrings, unpackStrings } from '../../src/crypto/packed.js';
+import { packStringInto, packStrings, unpackStrings } from '../../src/crypto/packed.js';
 import { createGrantCodec, type GrantClaims } from '../../src/grant/grant-state.js';
 
 describe('packed strings', () => {
@@ -58,5 +58,19 @@ describe('grant states, packed', () => {
       NOW,
     );
     expect(token.length).toBeLessThanOrEqual(180);
+  });
+
+  it('packs in place: the same bytes as packStrings, or -1 and nothing past the end when the room may be short', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.nat(1200), (item, room) => {
+        const out = Buffer.alloc(room + 8, 0xee);
+        const end = packStringInto(item, out.subarray(0, room), 0);
+        if (end < 0) expect(out.subarray(room).every((b) => b === 0xee)).toBe(true);
+        else expect(out.subarray(0, end).equals(packStrings([item]))).toBe(true);
+        // Enough room (4 length bytes and 3 bytes a UTF-16 unit) always fits.
+        if (room >= 4 + item.length * 3) expect(end).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { visitFormat } from '../../src/counting/visit-token.js';
-import { TOKEN_HEAD_BYTES } from '../../src/crypto/signed-token.js';
+import { encodeValue, TOKEN_HEAD_BYTES } from '../../src/crypto/signed-token.js';
 import { grantFormat, type GrantClaims } from '../../src/grant/grant-state.js';
 
 /** A signed token's head (issue time, nonce) and value bytes, read without checking its MAC. */
@@ -25,7 +25,7 @@ export function forgeGrantState(
   const claims = { ...grantStateClaims(token) };
   claims.x = { ...claims.x };
   change(claims);
-  return `${Buffer.concat([head, grantFormat.encode(claims)]).toString('base64url')}.${mac}`;
+  return `${Buffer.concat([head, encodeValue(grantFormat, claims)]).toString('base64url')}.${mac}`;
 }
 
 /** The claims of a visit token or a grant state (whichever its bytes read as), or undefined. */

@@ -5,11 +5,17 @@ import type { RequestFacts } from '../facts.js';
 import { firstValues } from '../query.js';
 import type { TrustFn } from '../trust.js';
 
+/** What proxy-addr reads of a request: its headers and its socket's peer address. */
+interface Peer {
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string; encrypted?: boolean };
+}
+
 /** Over TLS, directly or as a trusted proxy's X-Forwarded-Proto says (Express's `req.protocol` rule). */
-function isSecure(req: IncomingMessage, trust: TrustFn): boolean {
-  let proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  if (trust(req.socket.remoteAddress ?? '', 0)) {
-    const header = req.headers['x-forwarded-proto'];
+function isSecure(peer: Peer, trust: TrustFn): boolean {
+  let proto = peer.socket.encrypted ? 'https' : 'http';
+  if (trust(peer.socket.remoteAddress ?? '', 0)) {
+    const header = peer.headers['x-forwarded-proto'];
     const value = (Array.isArray(header) ? header[0] : header) || proto;
     const comma = value.indexOf(',');
     proto = (comma === -1 ? value : value.slice(0, comma)).trim();
@@ -47,7 +53,10 @@ function purposeOf(headers: IncomingHttpHeaders): string | undefined {
  */
 export function nodeFacts(req: IncomingMessage, url: string, base: string, trust: TrustFn): RequestFacts {
   const { path, search } = splitTarget(url);
+  // Each property of the request is read once, into a plain object: inside a host's Express app
+  // the request's prototype has been swapped, and every read of it is slow (docs/PERFORMANCE.md).
   const headers = req.headers;
+  const peer: Peer = { headers, socket: req.socket };
   let ip: string | undefined | null = null;
   return {
     method: req.method ?? 'GET',
@@ -55,8 +64,8 @@ export function nodeFacts(req: IncomingMessage, url: string, base: string, trust
     search,
     query: search === '' ? EMPTY : firstValues(parseQuery(search)),
     base,
-    secure: isSecure(req, trust),
-    ip: () => (ip === null ? (ip = proxyAddr(req, trust)) : ip),
+    secure: isSecure(peer, trust),
+    ip: () => (ip === null ? (ip = proxyAddr(peer as IncomingMessage, trust)) : ip),
     host: headers.host,
     acceptLanguage: one(headers['accept-language']),
     acceptEncoding: one(headers['accept-encoding']),
