@@ -1,12 +1,10 @@
-import { randomBase64url } from '../crypto/random-pool.js';
-import { buildInfoView, campaignStoreUrls } from '../page/info-view.js';
 import { landingUrl } from '../page/safe-url.js';
-import { htmlAnswer, type Answer } from './answer.js';
+import type { Answer } from './answer.js';
 import type { RequestFacts } from './facts.js';
+import { infoPageAnswer } from './info-answer.js';
 import { noticeAnswer, originalUrlOf } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
 import type { VenueRequest } from './venue-request.js';
-import { pageCss } from './views.js';
 
 /** No gateway parameters at all (the query has nothing but `lang`): staff opened the page directly. */
 export function isPreview(query: Readonly<Record<string, string>>): boolean {
@@ -22,24 +20,9 @@ export function isPreview(query: Readonly<Record<string, string>>): boolean {
  *   fallback), which the gateway intercepts and turns into a fresh arrival; once online it opens.
  */
 export function refusedArrivalAnswer(deps: TravelerDeps, facts: RequestFacts, request: VenueRequest): Answer {
-  const { config, translator, venue, query, locale, guess, venuePath, publicPath } = request;
+  const { translator, venue, query, locale, venuePath } = request;
   if (isPreview(query)) {
-    const view = buildInfoView({
-      config,
-      translator,
-      venue,
-      locale,
-      guess,
-      query,
-      venuePath,
-      publicPath,
-      visitToken: '',
-      mode: { kind: 'preview' },
-      storeUrls: campaignStoreUrls(config),
-    });
-    const nonce = randomBase64url(16);
-    const html = deps.views.splash({ ...view, nonce, css: pageCss(venue.branding.primaryColor) });
-    return htmlAnswer(facts, 200, html, { nonce });
+    return infoPageAnswer(deps, facts, request, { visitToken: '', mode: { kind: 'preview' } });
   }
   const t = translator.forLocale(locale);
   return noticeAnswer(

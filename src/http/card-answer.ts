@@ -5,9 +5,9 @@ import { randomBase64url } from '../crypto/random-pool.js';
 import { buildCardView } from '../page/card-view.js';
 import { publicDir, viewsDir } from '../paths.js';
 import { answer, htmlAnswer, type Answer } from './answer.js';
-import { identityOf, type RequestFacts } from './facts.js';
+import type { RequestFacts } from './facts.js';
 import type { TravelerDeps } from './traveler-deps.js';
-import { venueRequest } from './venue-request.js';
+import { issueVisit, venueRequest } from './venue-request.js';
 import { cjkCss, minifiedCss } from './views.js';
 
 /**
@@ -43,21 +43,9 @@ function cardCss(brandColor: string): string {
  * count the tap and go to the store in the top window; the host page grants access.
  */
 export function cardAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = venueRequest(
-    deps.ref,
-    facts,
-    venueId,
-    deps.clock.now(),
-  );
-  const visitToken = deps.counting.issue({
-    campaign: config.campaign.id,
-    venueId: venue.id,
-    locale,
-    platform: guess.platform,
-    gateway: venue.gateway.kind,
-    source: 'card',
-    identity: identityOf(facts, undefined),
-  });
+  const request = venueRequest(deps.ref, facts, venueId, deps.clock.now());
+  const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = request;
+  const visitToken = issueVisit(deps, facts, request, 'card');
   const view = buildCardView({
     config,
     translator,

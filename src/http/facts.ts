@@ -41,6 +41,6 @@ export function countingFacts(facts: RequestFacts): CountingFacts {
  * dropped. A MAC cannot be given here: only the splash page knows whether its gateway signs the
  * MAC, and it uses `countingIdentity` (src/counting/identity.ts).
  */
-export function identityOf(facts: RequestFacts, _noMac?: undefined): string {
+export function identityOf(facts: RequestFacts): string {
   return `${facts.ip() ?? ''}\u0000${facts.userAgent ?? ''}`;
 }

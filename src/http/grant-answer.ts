@@ -4,7 +4,7 @@ import { GO_TARGETS, type GoTarget, type GrantOutcome } from '../grant/grant.js'
 import { answer, redirectAnswer, type Answer } from './answer.js';
 import { errors } from './errors.js';
 import { countingFacts, type RequestFacts } from './facts.js';
-import { noticeAnswer, noticeLocale } from './notice-answer.js';
+import { noticeAnswer, noticeLocale, type NoticeContent, type NoticeOptions } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
 import { venueLocale, venueRequest } from './venue-request.js';
 
@@ -108,19 +108,7 @@ function outcomeAnswer(
       const { step, landing } = outcome;
       if (step.kind === 'redirect') return redirectAnswer(facts, step.url);
       if (step.kind === 'form') return handoff(deps, facts, step.form, landing, pagePath);
-      return noticeAnswer(
-        deps,
-        facts,
-        200,
-        {
-          docTitle: t('splash.continue'),
-          headline: t('splash.continue'),
-          paragraphs: [t('splash.continueHint')],
-          marker: step.text,
-          actions: [link(step.landing, t('splash.continue'), true)],
-        },
-        { pagePath },
-      );
+      return continuePage(deps, facts, [link(step.landing, t('splash.continue'), true)], step.text, { pagePath });
     }
   }
 }
@@ -137,19 +125,31 @@ function handoff(
   pagePath: string,
 ): Answer {
   const t = deps.ref.current.translator.forLocale(noticeLocale(facts));
-  return noticeAnswer(
+  return continuePage(
     deps,
     facts,
-    200,
-    {
-      docTitle: t('splash.continue'),
-      headline: t('splash.continue'),
-      paragraphs: [t('splash.continueHint')],
-      actions: [
-        { control: form, label: t('splash.continue'), primary: true },
-        { control: { method: 'GET', action: landing, fields: [] }, label: t('grant.original'), primary: false },
-      ],
-    },
+    [
+      { control: form, label: t('splash.continue'), primary: true },
+      { control: { method: 'GET', action: landing, fields: [] }, label: t('grant.original'), primary: false },
+    ],
+    undefined,
     { pagePath, policy: { formOrigin: new URL(form.action).origin } },
   );
+}
+
+/** "Continue": the page of a grant the traveler completes with one more tap (a link or a form). */
+function continuePage(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  actions: NoticeContent['actions'],
+  marker: string | undefined,
+  options: NoticeOptions,
+): Answer {
+  const t = deps.ref.current.translator.forLocale(noticeLocale(facts));
+  const content = {
+    docTitle: t('splash.continue'),
+    headline: t('splash.continue'),
+    paragraphs: [t('splash.continueHint')],
+  };
+  return noticeAnswer(deps, facts, 200, { ...content, actions, ...(marker !== undefined ? { marker } : {}) }, options);
 }

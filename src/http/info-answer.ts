@@ -1,9 +1,9 @@
-import { buildInfoView, campaignStoreUrls, isStoreTarget } from '../page/info-view.js';
+import { buildInfoView, campaignStoreUrls, isStoreTarget, type InfoInput } from '../page/info-view.js';
 import { randomBase64url } from '../crypto/random-pool.js';
 import { htmlAnswer, type Answer } from './answer.js';
-import { identityOf, type RequestFacts } from './facts.js';
+import type { RequestFacts } from './facts.js';
 import type { TravelerDeps } from './traveler-deps.js';
-import { venueRequest } from './venue-request.js';
+import { issueVisit, venueRequest, type VenueRequest } from './venue-request.js';
 import { pageCss } from './views.js';
 
 /**
@@ -13,26 +13,29 @@ import { pageCss } from './views.js';
  * `?after=appStore|googlePlay|web` it is the ready page instead (online, how to find the app).
  */
 export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const { config, translator, venue, query, locale, guess, venuePath, publicPath, publicUrl } = venueRequest(
-    deps.ref,
-    facts,
-    venueId,
-    deps.clock.now(),
-  );
+  const request = venueRequest(deps.ref, facts, venueId, deps.clock.now());
   // With `?after=<store>` this is where a store tap from the captive window lands once online
   // (grant-answer.ts): nothing is counted again there (src/page/info-view.ts).
-  const after = isStoreTarget(query.after) ? query.after : undefined;
-  const visitToken = after
-    ? ''
-    : deps.counting.issue({
-        campaign: config.campaign.id,
-        venueId: venue.id,
-        locale,
-        platform: guess.platform,
-        gateway: venue.gateway.kind,
-        source: 'info',
-        identity: identityOf(facts, undefined),
-      });
+  const after = isStoreTarget(request.query.after) ? request.query.after : undefined;
+  return infoPageAnswer(deps, facts, request, {
+    pagePath: `${request.venuePath}/info`,
+    visitToken: after ? '' : issueVisit(deps, facts, request, 'info'),
+    publicUrl: request.publicUrl,
+    mode: after ? { kind: 'ready', after } : { kind: 'info' },
+  });
+}
+
+/**
+ * A page of the info view (the info and ready pages, staff's preview of a venue): the splash
+ * template with the install links going straight to the stores.
+ */
+export function infoPageAnswer(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  request: VenueRequest,
+  page: Pick<InfoInput, 'pagePath' | 'visitToken' | 'publicUrl' | 'mode'>,
+): Answer {
+  const { config, translator, venue, query, locale, guess, venuePath, publicPath } = request;
   const view = buildInfoView({
     config,
     translator,
@@ -41,11 +44,8 @@ export function infoAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: str
     guess,
     query,
     venuePath,
-    pagePath: `${venuePath}/info`,
     publicPath,
-    visitToken,
-    publicUrl,
-    mode: after ? { kind: 'ready', after } : { kind: 'info' },
+    ...page,
     storeUrls: campaignStoreUrls(config),
   });
   const nonce = randomBase64url(16);

@@ -17,7 +17,7 @@ import { htmlAnswer, type Answer } from './answer.js';
 import type { RequestFacts } from './facts.js';
 import { noticeAnswer, noticeLocale } from './notice-answer.js';
 import type { TravelerDeps } from './traveler-deps.js';
-import { venueRequest } from './venue-request.js';
+import { venueRequest, type VenueRequest } from './venue-request.js';
 import { minifiedCss } from './views.js';
 
 /**
@@ -139,14 +139,8 @@ function badLanguages(
  * or shows a beacon: they are looked at on a wall, so they are never counted as impressions.
  */
 export function posterAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const now = deps.clock.now();
-  const { config, translator, venue, query, venuePath, publicPath, publicUrl } = venueRequest(
-    deps.ref,
-    facts,
-    venueId,
-    now,
-  );
-  const pathname = `${venuePath}/poster`;
+  const { now, request, pathname } = printRequest(deps, facts, venueId, 'poster');
+  const { translator, venue, query } = request;
   const size = parsePosterSize(query.size);
   if (!size) {
     const t = translator.forLocale(noticeLocale(facts));
@@ -161,38 +155,51 @@ export function posterAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: s
   const fallback = { href: link(pathname, { size }), locales: defaultPosterLanguages(venue) };
   const locales = chooseLanguages(query.lang, venue, fallback.locales, MAX_POSTER_LANGUAGES);
   if (!locales) return badLanguages(deps, facts, pathname, venue, MAX_POSTER_LANGUAGES, fallback);
-  const view = buildPrintView({ config, translator, venue, locales, publicPath, channel: 'poster', publicUrl });
-  const nonce = randomBase64url(16);
-  const html = deps.views.poster({
-    ...view,
-    size,
-    nonce,
-    css: posterStyles(venue.branding.primaryColor, size, locales.length),
-  });
-  return htmlAnswer(facts, 200, html, { nonce, cache: printCacheControl(deps.ref.current.config, venue.id, now) });
+  return printPage(deps, facts, request, now, locales, 'poster', (view, nonce) =>
+    deps.views.poster({ ...view, size, nonce, css: posterStyles(venue.branding.primaryColor, size, locales.length) }),
+  );
 }
 
 /** The lift/hall screen (`/v/<venue>/signage`): a CSS-only cycle through the venue's languages. */
 export function signageAnswer(deps: TravelerDeps, facts: RequestFacts, venueId: string): Answer {
-  const now = deps.clock.now();
-  const { config, translator, venue, query, venuePath, publicPath, publicUrl } = venueRequest(
-    deps.ref,
-    facts,
-    venueId,
-    now,
-  );
-  const pathname = `${venuePath}/signage`;
+  const { now, request, pathname } = printRequest(deps, facts, venueId, 'signage');
+  const { venue, query } = request;
   const seconds = parseSignageSeconds(query.seconds);
   const fallback = { href: link(pathname, { seconds: query.seconds }), locales: defaultSignageLanguages(venue) };
   const locales = chooseLanguages(query.lang, venue, fallback.locales, venue.languages.length);
   if (!locales) return badLanguages(deps, facts, pathname, venue, venue.languages.length, fallback);
-  const view = buildPrintView({ config, translator, venue, locales, publicPath, channel: 'signage', publicUrl });
+  return printPage(deps, facts, request, now, locales, 'signage', (view, nonce) =>
+    deps.views.signage({
+      ...view,
+      refresh: signageRefresh(deps.ref.current.config, venue.id, now),
+      nonce,
+      css: signageStyles(venue.branding.primaryColor, locales.length, seconds),
+    }),
+  );
+}
+
+/** A poster's or screen's request: its venue as of now (the campaign it shows) and its own path. */
+function printRequest(deps: TravelerDeps, facts: RequestFacts, venueId: string, page: 'poster' | 'signage') {
+  const now = deps.clock.now();
+  const request = venueRequest(deps.ref, facts, venueId, now);
+  return { now, request, pathname: `${request.venuePath}/${page}` };
+}
+
+/** The print view in `locales`, rendered by `render`, cached until the venue's next campaign switch. */
+function printPage(
+  deps: TravelerDeps,
+  facts: RequestFacts,
+  request: VenueRequest,
+  now: number,
+  locales: Locale[],
+  channel: 'poster' | 'signage',
+  render: (view: ReturnType<typeof buildPrintView>, nonce: string) => string,
+): Answer {
+  const { config, translator, venue, publicPath, publicUrl } = request;
+  const view = buildPrintView({ config, translator, venue, locales, publicPath, channel, publicUrl });
   const nonce = randomBase64url(16);
-  const html = deps.views.signage({
-    ...view,
-    refresh: signageRefresh(deps.ref.current.config, venue.id, now),
+  return htmlAnswer(facts, 200, render(view, nonce), {
     nonce,
-    css: signageStyles(venue.branding.primaryColor, locales.length, seconds),
+    cache: printCacheControl(deps.ref.current.config, venue.id, now),
   });
-  return htmlAnswer(facts, 200, html, { nonce, cache: printCacheControl(deps.ref.current.config, venue.id, now) });
 }

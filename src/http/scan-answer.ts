@@ -24,7 +24,7 @@ export function scanAnswer(deps: TravelerDeps, facts: RequestFacts, code: string
         channel: scan.count.channel,
         platform: guess.platform,
         locale: venueLocale(venue, facts.query, facts.acceptLanguage),
-        identity: identityOf(facts, undefined),
+        identity: identityOf(facts),
       },
       countingFacts(facts),
     );

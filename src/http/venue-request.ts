@@ -5,8 +5,9 @@ import { negotiateLocale } from '../i18n/negotiate.js';
 import type { Translator } from '../i18n/translator.js';
 import { runtimeAt } from '../page/campaign-runtime.js';
 import { detectPlatform, type PlatformGuess } from '../page/platform.js';
+import type { VisitContext } from '../counting/counting.js';
 import { errors } from './errors.js';
-import type { RequestFacts } from './facts.js';
+import { identityOf, type RequestFacts } from './facts.js';
 import type { RuntimeRef } from './runtime.js';
 
 export interface VenueRequest {
@@ -66,4 +67,26 @@ export function venueRequest(ref: RuntimeRef, facts: RequestFacts, venueId: stri
     venuePath,
     publicPath: `${facts.base}/public`,
   };
+}
+
+/**
+ * A visit token for a venue page that has no gateway arrival (the card, the info page): counted
+ * under the campaign the page shows, with the connection's address and browser as the identity.
+ */
+export function issueVisit(
+  deps: { counting: { issue(ctx: VisitContext): string } },
+  facts: RequestFacts,
+  request: VenueRequest,
+  source: 'card' | 'info',
+): string {
+  const { config, venue, locale, guess } = request;
+  return deps.counting.issue({
+    campaign: config.campaign.id,
+    venueId: venue.id,
+    locale,
+    platform: guess.platform,
+    gateway: venue.gateway.kind,
+    source,
+    identity: identityOf(facts),
+  });
 }

@@ -183,19 +183,11 @@ export function switcherQuery(query: QueryParams): string {
 /**
  * `switcherQuery` as it goes into the page's `href="…?<here>lang=xx"`: each `&` as `&amp;` and one
  * more after the last parameter, or nothing. Form encoding leaves no other character that HTML
- * would need escaped. Written directly, because the splash page builds it for every traveler.
+ * would need escaped.
  */
 export function switcherQueryHtml(query: QueryParams): string {
-  let out = '';
-  let separators = 0;
-  for (const name of Object.keys(query)) {
-    if (name === 'lang') continue;
-    out += `${formEncode(name)}=${formEncode(query[name]!)}&amp;`;
-    separators++;
-  }
-  // The query's own length: `&amp;` is one `&`, and the last one is not part of it.
-  const length = out.length - 4 * separators - (separators > 0 ? 1 : 0);
-  return length <= MAX_SWITCHER_QUERY ? out : '';
+  const encoded = switcherQuery(query);
+  return encoded ? `${encoded.replaceAll('&', '&amp;')}&amp;` : '';
 }
 
 /** `<path>?<query>&lang=xx` for each offered language, for the language switcher. */

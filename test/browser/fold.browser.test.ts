@@ -1,13 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/i18n/locales.js';
-import { testApp, UA } from '../helpers/app.js';
-import { launchChromium } from './chromium.js';
+import { UA } from '../helpers/app.js';
+import { serveDemoWithChromium } from './served.js';
 
 /**
  * The moment that matters, in real Chromium with JavaScript off: an iPhone SE / 13 mini (320 CSS
@@ -27,31 +25,11 @@ const DEVICES = [
 ] as const;
 const splash = (lang: string) => `/v/noi-bai-airport?url=http%3A%2F%2Fexample.com%2F&lang=${lang}`;
 
-let browserLaunch: Promise<Browser>;
-let server: Server;
-let origin: string;
+const served = serveDemoWithChromium();
 const shots = new Map<string, Buffer>();
 
-beforeAll(async () => {
-  const { app } = await testApp();
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browserLaunch = launchChromium();
-  browserLaunch.catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browserLaunch?.then(
-    (b) => b.close(),
-    () => undefined,
-  );
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
-
 async function context(userAgent: string): Promise<BrowserContext> {
-  const browser = await browserLaunch;
+  const browser = await served.browser;
   const ctx = await browser.newContext({
     viewport: VIEWPORT,
     isMobile: true,
@@ -61,7 +39,7 @@ async function context(userAgent: string): Promise<BrowserContext> {
   });
   // Nothing leaves this machine: only the portal answers.
   await ctx.route('**/*', (route) =>
-    new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient'),
+    new URL(route.request().url()).origin === served.origin ? route.continue() : route.abort('blockedbyclient'),
   );
   return ctx;
 }
@@ -104,7 +82,7 @@ describe('320×504, JavaScript off: the primary store button above the fold', ()
         const page = await ctx.newPage();
         const hidden: string[] = [];
         for (const lang of LOCALES) {
-          await page.goto(origin + splash(lang));
+          await page.goto(served.origin + splash(lang));
           const m = await firstScreen(page);
           // The bar is sticky at this size: it sits at the bottom of the viewport.
           expect(m.sticky, `${lang}: bar sticky at 504 px`).toBe(true);
@@ -131,7 +109,7 @@ describe('320×504, JavaScript off: the primary store button above the fold', ()
       ),
     ).join('');
     const html = `<!doctype html><style>body{margin:8px;font:14px sans-serif;display:grid;grid-template-columns:repeat(8,330px);gap:8px}figure{margin:0}img{display:block;width:320px;height:504px;border:1px solid #888}</style>${cells}`;
-    const browser = await browserLaunch;
+    const browser = await served.browser;
     const page = await browser.newPage({ viewport: { width: 8 * 338 + 16, height: 800 } });
     try {
       await page.setContent(html);
@@ -155,7 +133,7 @@ describe('text size 200 % and keyboard focus', () => {
       await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
       const tooTall: string[] = [];
       for (const lang of LOCALES) {
-        await page.goto(origin + splash(lang));
+        await page.goto(served.origin + splash(lang));
         const m = await firstScreen(page);
         const fontSize = await page.evaluate(() => {
           const w = globalThis as unknown as {
@@ -179,7 +157,7 @@ describe('text size 200 % and keyboard focus', () => {
       const ctx = await context(UA.iosCaptive);
       try {
         const page = await ctx.newPage();
-        await page.goto(origin + splash(lang));
+        await page.goto(served.origin + splash(lang));
         const obscured: string[] = [];
         let focused = 0;
         for (let i = 0; i < 12; i++) {
@@ -233,7 +211,7 @@ describe('Chinese, Japanese and Korean: own fonts, line breaking; COVID-19 in on
         const page = await ctx.newPage();
         const cdp = await ctx.newCDPSession(page);
         for (const [name, url, selector] of PAGES(lang)) {
-          await page.goto(origin + url);
+          await page.goto(served.origin + url);
           await cdp.send('DOM.enable');
           await cdp.send('CSS.enable');
           const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
@@ -266,7 +244,7 @@ describe('Chinese, Japanese and Korean: own fonts, line breaking; COVID-19 in on
       const page = await ctx.newPage();
       const broken: string[] = [];
       for (const lang of LOCALES) {
-        await page.goto(origin + splash(lang));
+        await page.goto(served.origin + splash(lang));
         const lines = await page.evaluate(() => {
           const d = (globalThis as unknown as { document: any }).document;
           const p = d.querySelector('p.lead');
@@ -293,7 +271,7 @@ describe('the language switcher by keyboard', () => {
     const ctx = await context(UA.iosCaptive);
     try {
       const page = await ctx.newPage();
-      await page.goto(origin + splash('en'));
+      await page.goto(served.origin + splash('en'));
       await page.keyboard.press('Tab');
       const ring = await page.evaluate(() => {
         const w = globalThis as unknown as { document: any; getComputedStyle(e: unknown): any };

@@ -1,9 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp } from '../helpers/app.js';
-import { launchChromium } from './chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { serveDemoWithChromium } from './served.js';
 
 /**
  * Posters and screens read from a distance, in real Chromium (print media for posters). Every
@@ -13,27 +10,7 @@ import { launchChromium } from './chromium.js';
  * with all twelve languages shown at once.
  */
 const PT_IN_PX = 96 / 72;
-let browserLaunch: Promise<Browser>;
-let server: Server;
-let origin: string;
-
-beforeAll(async () => {
-  const { app } = await testApp();
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browserLaunch = launchChromium();
-  browserLaunch.catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browserLaunch?.then(
-    (b) => b.close(),
-    () => undefined,
-  );
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+const served = serveDemoWithChromium();
 
 interface TextBox {
   text: string;
@@ -78,11 +55,11 @@ describe('posters at 2 m', () => {
     ['A4', 'vi,km,lo,en,zh-Hans,ru', 14],
   ] as const) {
     it(`${size} ${langs}: every language at least ${minPt} pt, nothing clipped, no store buttons`, async () => {
-      const browser = await browserLaunch;
+      const browser = await served.browser;
       const page = await browser.newPage({ javaScriptEnabled: false });
       try {
         await page.emulateMedia({ media: 'print' });
-        await page.goto(`${origin}/v/noi-bai-airport/poster?size=${size}&lang=${langs}`);
+        await page.goto(`${served.origin}/v/noi-bai-airport/poster?size=${size}&lang=${langs}`);
         const { boxes, bottom, right } = await texts(page, '.sheet');
         const small = boxes
           .filter((b) => b.px < minPt * PT_IN_PX - 0.01)
@@ -112,10 +89,10 @@ describe('signage across a lift hall', () => {
     { width: 1080, height: 1920 },
   ]) {
     it(`${viewport.width}×${viewport.height}, all twelve languages at once (reduced motion): texts ≥ 2.5 % of the short side`, async () => {
-      const browser = await browserLaunch;
+      const browser = await served.browser;
       const page = await browser.newPage({ viewport, javaScriptEnabled: false, reducedMotion: 'reduce' });
       try {
-        await page.goto(`${origin}/v/noi-bai-airport/signage`);
+        await page.goto(`${served.origin}/v/noi-bai-airport/signage`);
         const { boxes } = await texts(page, '.stage');
         const min = 0.025 * Math.min(viewport.width, viewport.height);
         expect(boxes.length).toBeGreaterThanOrEqual(12);

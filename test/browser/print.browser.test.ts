@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoConfig, testApp } from '../helpers/app.js';
-import { launchChromium } from './chromium.js';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoConfig } from '../helpers/app.js';
+import { serveDemoWithChromium } from './served.js';
 import { rasterizePdf, scanQr, type Raster } from './pdf-qr.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,30 +80,11 @@ function scan(raster: Raster): string | undefined {
   return scanQr(raster);
 }
 
-let browserLaunch: Promise<Browser>;
-let server: Server;
-let origin: string;
+const served = serveDemoWithChromium();
 
-beforeAll(async () => {
-  const { app } = await testApp();
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browserLaunch = launchChromium();
-  browserLaunch.catch(() => undefined); // reported by each test, not as an unhandled rejection
+beforeAll(() => {
   mkdirSync(screenshotDir, { recursive: true });
   mkdirSync(pdfDir, { recursive: true });
-});
-
-afterAll(async () => {
-  await browserLaunch?.then(
-    (browser) => browser.close(),
-    () => undefined,
-  );
-  if (server?.listening) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 });
 
 /** What a page asked for from elsewhere, and the CSP violations it reported. */
@@ -119,11 +98,11 @@ async function openPage(
   pathAndQuery: string,
   options: BrowserContextOptions,
 ): Promise<{ context: BrowserContext; page: Page; log: PageLog }> {
-  const browser = await browserLaunch;
+  const browser = await served.browser;
   const context = await browser.newContext({ ...options, javaScriptEnabled: false });
   const log: PageLog = { foreign: [], cspViolations: [] };
   await context.route('**/*', (route) => {
-    if (new URL(route.request().url()).origin === origin) return route.continue();
+    if (new URL(route.request().url()).origin === served.origin) return route.continue();
     log.foreign.push(route.request().url());
     return route.abort('blockedbyclient');
   });
@@ -131,7 +110,7 @@ async function openPage(
   page.on('console', (m) => {
     if (m.text().includes('Content Security Policy')) log.cspViolations.push(m.text());
   });
-  const response = await page.goto(origin + pathAndQuery, { waitUntil: 'load' });
+  const response = await page.goto(served.origin + pathAndQuery, { waitUntil: 'load' });
   expect(response?.status()).toBe(200);
   // Fonts decide line breaks, and so whether everything fits; page.evaluate runs with page JS off.
   await page.evaluate(() => (globalThis as any).document.fonts.ready);
