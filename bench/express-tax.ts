@@ -1,33 +1,46 @@
 /**
  * `npx tsx bench/express-tax.ts`: why a request inside a host's Express app costs more than the same
- * work on `node:http` (docs/PERFORMANCE.md, "The embedded splash"). Express gives every request and
- * response a new prototype (`Object.setPrototypeOf(res, app.response)`, express/lib/application.js
- * `app.handle`); V8 then gives each such object a map of its own, and every property access on it,
- * Node's `writeHead` and `end` included, misses its inline cache. This times one property store and
- * one `writeHead` (14 headers, as a portal answer has) on plain responses and on responses whose
- * prototype was swapped the way Express swaps it, over a keep-alive connection on 127.0.0.1.
+ * work on `node:http`, and what the portal's Express transport does about it (docs/PERFORMANCE.md,
+ * "The embedded splash"). Express gives every request and response a new prototype
+ * (`Object.setPrototypeOf(res, app.response)`, then `res.locals = …`; express/lib/application.js
+ * `app.handle`). V8 then moves the object to a map outside its transition tree, and every property
+ * added to it later makes a map of its own, so the inline caches that touch it, in Node's
+ * `writeHead` and `end` too, miss. This times one property store and one `writeHead` (14 headers, as
+ * a portal answer has) plus `end` with a 10 KB body, over a keep-alive connection on 127.0.0.1, on
+ * plain responses, on responses swapped the way Express swaps them, and on swapped responses put in
+ * dictionary mode first (`settleShape`, src/http/transport/express-router.ts), as the portal does.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { settleShape } from '../src/http/transport/express-router.js';
 
 const REQUESTS = 6000;
 const WARM_UP = 2000;
+const ROUNDS = 3;
 const headers: string[] = [];
 for (let i = 0; i < 14; i++) headers.push(`X-Header-${i}`, `value ${i}`);
+const body = Buffer.alloc(10_000, 'x');
 
-async function measure(swap: boolean): Promise<{ store: number; writeHead: number }> {
+type Shape = 'plain' | 'swapped' | 'settled';
+
+async function measure(shape: Shape): Promise<{ store: number; writeHead: number }> {
   const proto = Object.create(http.ServerResponse.prototype) as object;
   let n = 0;
   let store = 0n;
   let writeHead = 0n;
   const server = http.createServer((_req, res) => {
-    if (swap) Object.setPrototypeOf(res, proto);
+    if (shape !== 'plain') {
+      Object.setPrototypeOf(res, proto);
+      (res as unknown as { locals: object }).locals = Object.create(null) as object;
+    }
+    if (shape === 'settled') settleShape(res, 'locals');
     const t0 = process.hrtime.bigint();
     res.statusCode = 200;
     const t1 = process.hrtime.bigint();
     res.writeHead(200, headers);
+    res.end(body);
     const t2 = process.hrtime.bigint();
-    res.end('x');
     if (++n > WARM_UP) {
       store += t1 - t0;
       writeHead += t2 - t1;
@@ -49,11 +62,36 @@ async function measure(swap: boolean): Promise<{ store: number; writeHead: numbe
   return { store: Number(store / counted) / 1000, writeHead: Number(writeHead / counted) / 1000 };
 }
 
-const plain = await measure(false);
-const swapped = await measure(true);
-console.log(
-  `plain response:                   store ${plain.store.toFixed(2)} µs, writeHead ${plain.writeHead.toFixed(2)} µs`,
-);
-console.log(
-  `prototype swapped (as Express):   store ${swapped.store.toFixed(2)} µs, writeHead ${swapped.writeHead.toFixed(2)} µs`,
-);
+/** One process per shape and run: the inline caches inside Node's `http` are shared by the process. */
+function inChild(shape: Shape): Promise<{ store: number; writeHead: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, shape], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${shape}: exit ${code}`))));
+  });
+}
+
+const SHAPES: Record<Shape, string> = {
+  plain: 'plain response',
+  swapped: 'prototype swapped (as Express)',
+  settled: 'swapped, then settleShape',
+};
+const asked = process.argv[2] as Shape | undefined;
+if (asked) {
+  process.stdout.write(JSON.stringify(await measure(asked)));
+} else {
+  const runs: Record<Shape, { store: number; writeHead: number }[]> = { plain: [], swapped: [], settled: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const shape of Object.keys(SHAPES) as Shape[]) runs[shape].push(await inChild(shape));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`median of ${ROUNDS} runs each, one process per run:`);
+  for (const [shape, label] of Object.entries(SHAPES) as [Shape, string][]) {
+    const store = median(runs[shape].map((r) => r.store));
+    const writeHead = median(runs[shape].map((r) => r.writeHead));
+    console.log(`${(label + ':').padEnd(34)} store ${store.toFixed(2)} µs, writeHead + end ${writeHead.toFixed(2)} µs`);
+  }
+}

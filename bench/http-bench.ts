@@ -47,7 +47,7 @@ function start(cmd: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 /** CPU time (user + system) a process has used so far, in µs (`/proc/<pid>/stat`, clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
+export function cpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
@@ -81,7 +81,7 @@ async function driveCount(url: string, amount: number, requests: autocannon.Requ
 }
 
 /** The median of a list of numbers. */
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -1,0 +1,114 @@
+/**
+ * `npx tsx bench/embedded-builds.ts <checkout> [<checkout> …]` (after `npm run build` in each): the
+ * embedded splash of several builds against bare Express, side by side. Each checkout's
+ * `bench/embedded-portal.ts` (createPortal at /wifi in a host's Express app) and this checkout's
+ * `bench/bare-express.ts` run in their own processes at once; autocannon drives them in turn, in
+ * short alternating rounds (`BENCH_ROUNDS`, default 8, of `BENCH_SECONDS`, default 5), so that a
+ * before/after comparison shares the machine's moods, which `npm run bench -- http` cannot do for
+ * two builds. Prints each server's median CPU per request (`/proc/<pid>/stat`) and requests per
+ * second, and each build's ratios to bare Express: the medians of the rounds' ratios.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { cpuUs, median } from './http-bench.js';
+import { freePort } from './ports.js';
+import { travelers } from './travelers.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const here = path.resolve(import.meta.dirname, '..');
+const checkouts = process.argv.slice(2).map((p) => path.resolve(p));
+if (checkouts.length === 0) {
+  console.error('usage: npx tsx bench/embedded-builds.ts <checkout> [<checkout> …]');
+  process.exit(2);
+}
+const dir = mkdtempSync(path.join(tmpdir(), 'bzp-embedded-builds-'));
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  requests?: autocannon.Request[];
+  cpuUs: number[];
+  rps: number[];
+}
+
+function start(cwd: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (/bare express on|embedded portal on/.test(out)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${cwd}: exited ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`${cwd}: did not start: ${out}`)), 30_000).unref();
+  });
+}
+
+const servers: Server[] = [];
+try {
+  const barePort = await freePort();
+  servers.push({
+    name: 'bare Express',
+    url: `http://127.0.0.1:${barePort}`,
+    child: await start(here, ['bench/bare-express.ts', String(barePort)]),
+    cpuUs: [],
+    rps: [],
+  });
+  for (const [i, checkout] of checkouts.entries()) {
+    const port = await freePort();
+    const next = travelers();
+    servers.push({
+      name: checkout,
+      url: `http://127.0.0.1:${port}`,
+      child: await start(checkout, ['bench/embedded-portal.ts', String(port), path.join(dir, `${i}.sqlite`)]),
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => {
+            const traveler = next();
+            return { ...req, ...traveler, path: `/wifi${traveler.path}` };
+          },
+        },
+      ],
+      cpuUs: [],
+      rps: [],
+    });
+  }
+  const drive = (s: Server, seconds: number) =>
+    autocannon({ url: s.url, connections: 64, duration: seconds, requests: s.requests && [...s.requests] });
+  for (const s of servers) await drive(s, 3);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of servers) {
+      const before = cpuUs(s.child.pid!);
+      const r = await drive(s, SECONDS);
+      if (r.errors + r.timeouts + r.non2xx > 0) throw new Error(`${s.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      s.cpuUs.push((cpuUs(s.child.pid!) - before) / r.requests.total);
+      s.rps.push(r.requests.average);
+    }
+  }
+  console.log(`${ROUNDS} rounds of ${SECONDS} s each, medians:`);
+  const [bare] = servers;
+  for (const s of servers) {
+    const line = `${s.name}: ${Math.round(median(s.cpuUs))} µs CPU per request, ${Math.round(median(s.rps))} req/s`;
+    if (s === bare) console.log(line);
+    else {
+      const byCpu = median(s.cpuUs.map((c, i) => bare!.cpuUs[i]! / c));
+      const byRps = median(s.rps.map((r, i) => r / bare!.rps[i]!));
+      console.log(`${line}; embedded / bare: ${byRps.toFixed(2)} (req/s), ${byCpu.toFixed(2)} (CPU)`);
+    }
+  }
+} finally {
+  for (const s of servers) s.child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
