@@ -8,24 +8,25 @@
  * two builds. Prints each server's median CPU per request (`/proc/<pid>/stat`) and requests per
  * second, and each build's ratios to bare Express: the medians of the rounds' ratios.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { cpuUs, median } from './http-bench.js';
+import { cpuUs, median, startServer } from './measure.js';
 import { freePort } from './ports.js';
-import { travelers } from './travelers.js';
+import { travelerRequests } from './travelers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const here = path.resolve(import.meta.dirname, '..');
 const checkouts = process.argv.slice(2).map((p) => path.resolve(p));
 if (checkouts.length === 0) {
   console.error('usage: npx tsx bench/embedded-builds.ts <checkout> [<checkout> …]');
   process.exit(2);
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'bzp-embedded-builds-'));
+/** As `npm run bench -- http` runs the embedded server (bare Express gets only PATH there too). */
+const PRODUCTION = { NODE_ENV: 'production' };
 
 interface Server {
   name: string;
@@ -36,51 +37,27 @@ interface Server {
   rps: number[];
 }
 
-function start(cwd: string, args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (/bare express on|embedded portal on/.test(out)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${cwd}: exited ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`${cwd}: did not start: ${out}`)), 30_000).unref();
-  });
-}
-
 const servers: Server[] = [];
 try {
   const barePort = await freePort();
   servers.push({
     name: 'bare Express',
     url: `http://127.0.0.1:${barePort}`,
-    child: await start(here, ['bench/bare-express.ts', String(barePort)]),
+    child: await startServer(['--import', 'tsx', 'bench/bare-express.ts', String(barePort)]),
     cpuUs: [],
     rps: [],
   });
   for (const [i, checkout] of checkouts.entries()) {
     const port = await freePort();
-    const next = travelers();
     servers.push({
       name: checkout,
       url: `http://127.0.0.1:${port}`,
-      child: await start(checkout, ['bench/embedded-portal.ts', String(port), path.join(dir, `${i}.sqlite`)]),
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (req) => {
-            const traveler = next();
-            return { ...req, ...traveler, path: `/wifi${traveler.path}` };
-          },
-        },
-      ],
+      child: await startServer(
+        ['--import', 'tsx', 'bench/embedded-portal.ts', String(port), path.join(dir, `${i}.sqlite`)],
+        PRODUCTION,
+        checkout,
+      ),
+      requests: travelerRequests('/wifi'),
       cpuUs: [],
       rps: [],
     });

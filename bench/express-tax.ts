@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { settleShape } from '../src/http/transport/express-router.js';
+import { median } from './measure.js';
 
 const REQUESTS = 6000;
 const WARM_UP = 2000;
@@ -87,7 +88,6 @@ if (asked) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const shape of Object.keys(SHAPES) as Shape[]) runs[shape].push(await inChild(shape));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`median of ${ROUNDS} runs each, one process per run:`);
   for (const [shape, label] of Object.entries(SHAPES) as [Shape, string][]) {
     const store = median(runs[shape].map((r) => r.store));

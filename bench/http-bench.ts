@@ -4,16 +4,16 @@
  * process, driven in turn by autocannon on 127.0.0.1 with realistic varied requests, in rounds;
  * then a page+beacon run whose counted impressions must equal the beacons sent.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open.js';
 import { freePort } from './ports.js';
-import { travelerChain, travelers } from './travelers.js';
+import { cpuUs, median, startServer as start } from './measure.js';
+import { travelerChain, travelerRequests } from './travelers.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 export interface HttpRun {
   name: string;
   requestsPerSecond: number;
@@ -25,31 +25,6 @@ export interface HttpRun {
   peakRssMiB: number;
   /** The server's CPU time (user + system) per request answered, when measured, in µs. */
   cpuUsPerRequest?: number;
-}
-
-function start(cmd: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, cmd, {
-    cwd: root,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (/listening|bare express on|embedded portal on/.test(out)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000).unref();
-  });
-}
-
-/** CPU time (user + system) a process has used so far, in µs (`/proc/<pid>/stat`, clock ticks of 10 ms). */
-export function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** Peak resident set size of a process (VmHWM), in MiB. */
@@ -78,13 +53,6 @@ async function drive(url: string, seconds: number, requests: autocannon.Request[
 /** A run bounded by count, not time, so that every request sent is also answered before it ends. */
 async function driveCount(url: string, amount: number, requests: autocannon.Request[]): Promise<autocannon.Result> {
   return autocannon({ url, connections: 64, amount, requests });
-}
-
-/** The median of a list of numbers. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** One round: each server driven in turn for the same time, so a ratio compares neighbouring runs. */
@@ -126,20 +94,8 @@ export async function runHttpBench(options: { seconds: number; warmup: number; r
     children.push(embedded);
 
     const hello: autocannon.Request[] = [{ method: 'GET', path: '/' }];
-    const standaloneTravelers = travelers();
-    const page: autocannon.Request[] = [
-      { method: 'GET', setupRequest: (req) => ({ ...req, ...standaloneTravelers() }) },
-    ];
-    const embeddedTravelers = travelers();
-    const embeddedPage: autocannon.Request[] = [
-      {
-        method: 'GET',
-        setupRequest: (req) => {
-          const traveler = embeddedTravelers();
-          return { ...req, ...traveler, path: `/wifi${traveler.path}` };
-        },
-      },
-    ];
+    const page = travelerRequests();
+    const embeddedPage = travelerRequests('/wifi');
     const servers = [
       { key: 'bare', name: 'bare express', url: `http://127.0.0.1:${barePort}`, requests: hello, child: bare },
       {

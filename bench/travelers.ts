@@ -50,6 +50,20 @@ export function travelers() {
   };
 }
 
+/** Autocannon requests for successive travelers' first requests, under the mount point `prefix`. */
+export function travelerRequests(prefix = ''): autocannon.Request[] {
+  const next = travelers();
+  return [
+    {
+      method: 'GET',
+      setupRequest: (req) => {
+        const traveler = next();
+        return { ...req, ...traveler, path: `${prefix}${traveler.path}` };
+      },
+    },
+  ];
+}
+
 /** Page → beacon chains (each autocannon connection loads a page, then its beacon); counts the beacons answered 200. */
 export function travelerChain() {
   const next = travelers();
