@@ -1,4 +1,4 @@
-import { hmacSha256 } from '../crypto/hmac.js';
+import { hmacSha256, type Mac } from '../crypto/hmac.js';
 import { packStringInto, unpackStrings } from '../crypto/packed.js';
 import { createSignedCodec, type TokenFormat } from '../crypto/signed-token.js';
 
@@ -76,11 +76,11 @@ export function createTokenSigner(secret: Buffer) {
 export type TokenSigner = ReturnType<typeof createTokenSigner>;
 
 /** The prepared HMAC of each day's salt (a salt lives a day or two, then is collected). */
-const saltKeys = new WeakMap<Buffer, (message: string) => Buffer>();
+const saltKeys = new WeakMap<Buffer, Mac>();
 
 /** Keyed hash of (venue, client identity) with the day's salt: HMAC-SHA256, 128 bits, hex. */
 export function visitorHash(salt: Buffer, venue: string, identity: string): string {
   let hmac = saltKeys.get(salt);
   if (!hmac) saltKeys.set(salt, (hmac = hmacSha256(salt)));
-  return hmac(`${venue}\u0000${identity}`).subarray(0, 16).toString('hex');
+  return hmac(`${venue}\u0000${identity}`, 'hex', 16);
 }

@@ -77,7 +77,7 @@ export function createSignedCodec<T>(
         const end = format.write(value, out, HEAD_BYTES);
         if (end >= 0) {
           const body = out.toString('base64url', 0, end);
-          return `${body}.${mac(body).toString('base64url', 0, SIG_BYTES)}`;
+          return `${body}.${mac(body, 'base64url', SIG_BYTES)}`;
         }
         scratch = Buffer.allocUnsafe(out.length * 4);
       }
@@ -92,7 +92,7 @@ export function createSignedCodec<T>(
       // Compared as the exact base64url text: decoding first would accept other spellings of the
       // same MAC (the last character carries unused bits), so one token would have several forms.
       const given = Buffer.from(token.slice(dot + 1));
-      const expected = Buffer.from(mac(body).toString('base64url', 0, SIG_BYTES));
+      const expected = Buffer.from(mac(body, 'base64url', SIG_BYTES));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
       const bytes = Buffer.from(body, 'base64url');
       if (bytes.length < HEAD_BYTES) return { ok: false, reason: 'forged' };
