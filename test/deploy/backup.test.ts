@@ -61,14 +61,17 @@ async function totals(base: string) {
   return res.body.totals as { impressions: number; storeClicks: number; uniques: number };
 }
 
-/** Counts are written every 50 ms: wait (bounded) until the statistics show `n` impressions. */
+/**
+ * Counts are written every 50 ms: wait (bounded) until the statistics show `n` travelers' impressions
+ * and store taps. A write can fall between a traveler's beacon and tap, so both are waited for.
+ */
 async function until(base: string, n: number) {
   for (let i = 0; i < 100; i++) {
     const t = await totals(base);
-    if (t.impressions >= n) return t;
+    if (t.impressions >= n && t.storeClicks >= n) return t;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`statistics never reached ${n} impressions`);
+  throw new Error(`statistics never reached ${n} impressions and ${n} store taps`);
 }
 
 describe('bluezone-portal backup', () => {
