@@ -10,7 +10,7 @@
  * plain responses, on responses swapped the way Express swaps them, and on swapped responses put in
  * dictionary mode first (`settleShape`, src/http/transport/express-router.ts), as the portal does.
  * It also prints each shape's garbage collection per 1,000 requests (Node's `gc` performance
- * entries): the maps a swapped response makes survive young collections and need full ones.
+ * entries, client and server together): time spent, and full (mark-compact) collections.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';

@@ -16,15 +16,15 @@ export type Mac = (message: string, encoding: MacEncoding, bytes?: number) => st
 /**
  * HMAC-SHA256 (RFC 2104) with one key, of `prefix ‖ message` for each message, as two calls of
  * Node's one-shot `crypto.hash` over buffers that already hold the padded key (and the prefix):
- * `H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ prefix ‖ m))`. It gives exactly what
- * `createHmac('sha256', key).update(prefix).update(m).digest(encoding)` gives, cut to `bytes` bytes
+ * `H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ prefix ‖ m))`. It gives the first `bytes` bytes of exactly what
+ * `createHmac('sha256', key).update(prefix).update(m).digest()` gives, as `encoding` text
  * (test/crypto/hmac.test.ts checks it on random keys and messages), without building an Hmac
  * object per call: on the splash route the visitor hash and two token signatures were three such
  * objects per request (docs/PERFORMANCE.md).
  *
- * Each digest comes back as a string (`binary`, Node's name for latin1: one character per byte) and is written into the
- * next buffer, so no call allocates a Buffer: a Buffer per digest was an ArrayBuffer per digest,
- * six per splash request, and cost more than the hashing.
+ * Each digest comes back as a string (`binary`, Node's name for latin1: one character a byte) and
+ * is written into the next buffer, so no call allocates a Buffer: a Buffer per digest was an
+ * ArrayBuffer per digest, six per splash request, and cost more than the hashing.
  *
  * The buffers are reused, so the function is not reentrant; Node runs it on one thread.
  */
