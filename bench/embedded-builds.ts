@@ -32,7 +32,7 @@ interface Server {
   name: string;
   url: string;
   child: ChildProcess;
-  requests?: autocannon.Request[];
+  requests: autocannon.Request[];
   cpuUs: number[];
   rps: number[];
 }
@@ -44,6 +44,7 @@ try {
     name: 'bare Express',
     url: `http://127.0.0.1:${barePort}`,
     child: await startServer(['--import', 'tsx', 'bench/bare-express.ts', String(barePort)]),
+    requests: [{ method: 'GET', path: '/' }],
     cpuUs: [],
     rps: [],
   });
@@ -63,7 +64,7 @@ try {
     });
   }
   const drive = (s: Server, seconds: number) =>
-    autocannon({ url: s.url, connections: 64, duration: seconds, requests: s.requests && [...s.requests] });
+    autocannon({ url: s.url, connections: 64, duration: seconds, requests: [...s.requests] });
   for (const s of servers) await drive(s, 3);
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of servers) {
