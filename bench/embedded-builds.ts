@@ -12,8 +12,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { cpuUs, median, startServer } from './measure.js';
+import type autocannon from 'autocannon';
+import { cpuUs, drive, median, startServer } from './measure.js';
 import { freePort } from './ports.js';
 import { travelerRequests } from './travelers.js';
 
@@ -63,13 +63,11 @@ try {
       rps: [],
     });
   }
-  const drive = (s: Server, seconds: number) =>
-    autocannon({ url: s.url, connections: 64, duration: seconds, requests: [...s.requests] });
-  for (const s of servers) await drive(s, 3);
+  for (const s of servers) await drive(s.url, 3, s.requests);
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of servers) {
       const before = cpuUs(s.child.pid!);
-      const r = await drive(s, SECONDS);
+      const r = await drive(s.url, SECONDS, s.requests);
       if (r.errors + r.timeouts + r.non2xx > 0) throw new Error(`${s.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       s.cpuUs.push((cpuUs(s.child.pid!) - before) / r.requests.total);
       s.rps.push(r.requests.average);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open.js';
 import { freePort } from './ports.js';
-import { cpuUs, median, startServer as start } from './measure.js';
+import { cpuUs, drive, median, startServer as start } from './measure.js';
 import { travelerChain, travelerRequests } from './travelers.js';
 
 export interface HttpRun {
@@ -44,10 +44,6 @@ function summarize(name: string, r: autocannon.Result, pid: number): HttpRun {
     total: r.requests.total,
     peakRssMiB: peakRss(pid),
   };
-}
-
-async function drive(url: string, seconds: number, requests: autocannon.Request[]): Promise<autocannon.Result> {
-  return autocannon({ url, connections: 64, duration: seconds, requests });
 }
 
 /** A run bounded by count, not time, so that every request sent is also answered before it ends. */
@@ -113,7 +109,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number; r
         child: embedded,
       },
     ] as const;
-    for (const server of servers) await drive(server.url, options.warmup, [...server.requests]);
+    for (const server of servers) await drive(server.url, options.warmup, server.requests);
 
     // Rounds of bare → standalone → embedded: the machine's speed drifts over minutes, and a
     // ratio of two neighbouring runs is steadier than one of runs minutes apart. The figures
@@ -124,7 +120,7 @@ export async function runHttpBench(options: { seconds: number; warmup: number; r
       const rates: Record<string, number> = {};
       for (const server of servers) {
         const cpuBefore = cpuUs(server.child.pid!);
-        const result = await drive(server.url, options.seconds, [...server.requests]);
+        const result = await drive(server.url, options.seconds, server.requests);
         const run = summarize(server.name, result, server.child.pid!);
         run.cpuUsPerRequest = Math.round((cpuUs(server.child.pid!) - cpuBefore) / Math.max(1, result.requests.total));
         runs[server.key]!.push(run);

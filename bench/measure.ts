@@ -1,7 +1,8 @@
-/** What the HTTP benchmarks share: server processes, their CPU time, medians. */
+/** What the HTTP benchmarks share: server processes, their CPU time, timed runs, medians. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import autocannon from 'autocannon';
 
 /** This checkout. */
 export const root = path.resolve(import.meta.dirname, '..');
@@ -40,4 +41,9 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A timed autocannon run against `url` with the benchmarks' 64 connections. */
+export function drive(url: string, seconds: number, requests: autocannon.Request[]): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 64, duration: seconds, requests });
 }
